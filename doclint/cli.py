@@ -1,0 +1,197 @@
+"""Command line: parse options, call the engine, pick a reporter, return the exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from doclint import __version__
+from doclint.errors import DoclintError
+
+FORMATS = ("text", "json")
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="doclint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """doclint: checks that a service's docs match its OpenAPI spec, migrations, events,
+    error codes and telemetry."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option("--select", multiple=True, help="Rules to run (ids, id prefixes or names).")
+@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
+@click.option("--ignore", multiple=True, help="Rules to skip (ids, id prefixes or names).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity that makes the exit code 1 (default: error, or the config's).",
+)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@click.option("--statistics", is_flag=True, help="Count the findings per rule.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    statistics: bool,
+    quiet: bool,
+) -> None:
+    """Check services (a service root, a monorepo folder, or files of services)."""
+    from doclint import engine
+    from doclint.diagnostics import Severity
+    from doclint.reporters import get, text
+
+    cwd = Path.cwd()
+    options = engine.Options(
+        cwd=cwd,
+        select=_split(select),
+        ignore=_split(ignore),
+        extend_select=_split(extend_select),
+        fail_on=Severity.parse(fail_on) if fail_on else None,
+        config=config_path,
+    )
+    report = engine.run(list(paths), options)
+    if fmt == "text":
+        rendered = text.render(
+            report, color=output is None and _color(sys.stdout), statistics=statistics
+        )
+        if quiet:
+            rendered = (
+                "".join(rendered.splitlines(keepends=True)[:-2]) if report.diagnostics else ""
+            )
+    else:
+        rendered = get(fmt)(report)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(rendered, encoding="utf-8")
+        if not quiet:
+            click.echo(text.summary_line(report))
+    elif rendered:
+        click.echo(rendered, nl=False)
+    raise SystemExit(report.exit_code)
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+def rules_command(fmt: str) -> None:
+    """List every rule with id, name, severity and summary."""
+    from doclint.config import Config
+    from doclint.engine import service_rules
+
+    rules = service_rules(Config(root=Path.cwd()))
+    if fmt == "json":
+        payload = [
+            {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary}
+            for r in rules
+        ]
+        click.echo(json.dumps(payload, indent=2))
+    elif fmt == "markdown":
+        click.echo(rules_markdown())
+    else:
+        for r in rules:
+            click.echo(f"{r.id}  {r.name:<40} {r.severity.value:<8} {r.summary}")
+
+
+def rules_markdown() -> str:
+    """The rule table of the README, generated from the registry."""
+    from doclint.config import Config
+    from doclint.engine import service_rules
+
+    lines = ["| Rule | Name | Severity | What it checks |", "|---|---|---|---|"]
+    for r in service_rules(Config(root=Path.cwd())):
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| {r.id} | `{r.name}` | {r.severity.value} | {summary} |")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Explain a rule: what it checks, why, a violation and its fix."""
+    from doclint.config import Config
+    from doclint.engine import service_rules
+
+    for candidate in service_rules(Config(root=Path.cwd())):
+        if rule.upper() == candidate.id or rule == candidate.name:
+            click.echo(f"{candidate.id} {candidate.name} ({candidate.severity.value})\n")
+            click.echo(candidate.doc)
+            return
+    raise DoclintError(f"unknown rule '{rule}'; `doclint rules` lists them")
+
+
+@cli.command("inspect")
+@click.argument(
+    "kind", type=click.Choice(["docs", "openapi", "schema", "events", "errors", "metrics"])
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+def inspect_command(kind: str, path: Path | None, fmt: str, config_path: Path | None) -> None:
+    """Print a parsed model as JSON (docs, openapi, schema, events, errors, metrics)."""
+    from doclint.config import load_config
+    from doclint.discovery import discover
+    from doclint.inspect import INSPECTORS, inspect
+    from doclint.project import Project
+
+    if kind not in INSPECTORS:
+        raise DoclintError(f"inspect {kind} is not available in this version")
+    cwd = Path.cwd()
+    targets = discover([path] if path else [], cwd)
+    results = []
+    for target in targets:
+        project = Project(target.root, load_config(target.root, config_path, cwd=cwd), cwd)
+        results.append({"service": project.name, kind: inspect(kind, project)})
+    payload = results[0] if len(results) == 1 else {"services": results}
+    click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (SPEC §5.3)."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="doclint",
+            standalone_mode=False,
+        )
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
+    except DoclintError as exc:
+        click.echo(f"doclint: error: {exc}", err=True)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 2
+    except Exception as exc:  # never a traceback for a user (SPEC §5.3: exit code 2)
+        click.echo(f"doclint: internal error: {type(exc).__name__}: {exc}", err=True)
+        return 2
+    return 0

@@ -1,0 +1,217 @@
+"""The engine: find services, run the selected rules, stamp, suppress and sort diagnostics."""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from doclint import sources, suppress
+from doclint.config import Config, load_config
+from doclint.diagnostics import Diagnostic, Finding, Location, Severity
+from doclint.discovery import Target, discover
+from doclint.project import Project
+from doclint.registry import Rule, builtin_rules, input_rule
+
+INTERNAL = "DL999"
+
+input_rule(
+    INTERNAL,
+    "internal-error",
+    Severity.ERROR,
+    (),
+    """A rule crashed; the other rules still ran.
+
+    Why: a crash is a bug in doclint, never in your docs, but it means that rule's checks did
+    not run, so the run exits with code 2.
+    Bad: an exception inside a rule.
+    Fix: report it with the message shown; `--ignore` the rule meanwhile.
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the command line adds to each service's configuration."""
+
+    cwd: Path
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    config: Path | None = None
+    jobs: int = 1
+
+
+@dataclass(slots=True)
+class ServiceResult:
+    """The diagnostics of one service."""
+
+    name: str
+    diagnostics: list[Diagnostic]
+    files: int
+    crashed: bool
+    fail_on: Severity
+    rules: list[Rule] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything a reporter needs: diagnostics sorted, per service, and the rules that ran."""
+
+    services: list[ServiceResult]
+    rules: dict[str, Rule]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        merged = [d for s in self.services for d in s.diagnostics]
+        return sorted(merged, key=lambda d: d.sort_key)
+
+    @property
+    def files(self) -> int:
+        return sum(s.files for s in self.services)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    @property
+    def exit_code(self) -> int:
+        if any(s.crashed for s in self.services):
+            return 2
+        for service in self.services:
+            if any(d.severity.rank >= service.fail_on.rank for d in service.diagnostics):
+                return 1
+        return 0
+
+
+def service_rules(config: Config) -> list[Rule]:
+    """Built-in rules plus the rules of the service's rule packs."""
+    from doclint.checks.template import pack_rules
+
+    return sorted([*builtin_rules(), *pack_rules(config)], key=lambda r: r.id)
+
+
+def select_rules(rules: Iterable[Rule], config: Config, options: Options) -> list[Rule]:
+    """Rules enabled by select / extend-select / ignore, from the config then the CLI."""
+    select = options.select or config.select or ("ALL",)
+    extend = (*config.extend_select, *options.extend_select)
+    ignore = (*config.ignore, *options.ignore)
+    chosen = []
+    for candidate in rules:
+        wanted = any(candidate.matches(s) for s in (*select, *extend))
+        if wanted and not any(candidate.matches(s) for s in ignore):
+            chosen.append(candidate)
+    return chosen
+
+
+def _stamp(candidate: Rule, finding: Finding, config: Config, service: str) -> Diagnostic:
+    severity = (
+        config.severity.get(candidate.id) or config.severity.get(candidate.name)
+    ) or candidate.severity
+    loc = finding.location
+    return Diagnostic(
+        rule=candidate.id,
+        name=candidate.name,
+        severity=severity,
+        path=loc.path,
+        line=max(loc.line, 1),
+        column=max(loc.column, 1),
+        message=finding.message,
+        subject=finding.subject,
+        end_line=loc.end_line,
+        end_column=loc.end_column,
+        related=finding.related,
+        fix=finding.fix,
+        service=service,
+    )
+
+
+def _ignored_by_file(diagnostic: Diagnostic, project: Project) -> bool:
+    config = project.config
+    if not config.per_file_ignores:
+        return False
+    path = project.files_read.get(diagnostic.path) or (project.cwd / diagnostic.path)
+    rel = project.rel(path)
+    for pattern, selectors in config.per_file_ignores.items():
+        if fnmatch.fnmatch(rel, pattern) and any(
+            diagnostic.rule.upper().startswith(s.upper()) or diagnostic.name == s for s in selectors
+        ):
+            return True
+    return False
+
+
+def check_project(project: Project, options: Options) -> ServiceResult:
+    """Run every enabled rule on one service."""
+    config = project.config
+    rules = service_rules(config)
+    enabled = select_rules(rules, config, options)
+    by_id = {r.id: r for r in rules}
+    service = project.name
+    diagnostics: list[Diagnostic] = []
+    crashed = False
+    for candidate in sorted(enabled, key=lambda r: (r.check is None, r.id)):
+        try:
+            for need in sorted(candidate.needs):
+                sources.load(project, need)
+            if candidate.check is not None:
+                for finding in candidate.check(project):
+                    diagnostics.append(_stamp(candidate, finding, config, service))
+        except Exception as exc:  # a crashing rule must not hide the others (SPEC §5.3)
+            crashed = True
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f"{Path(frame.filename).name}:{frame.lineno}"
+            diagnostics.append(
+                _stamp(
+                    by_id[INTERNAL],
+                    Finding(
+                        Location(project.display(config.source_file or project.root), 1),
+                        f"rule {candidate.id} ({candidate.name}) crashed with "
+                        f"{type(exc).__name__}: {exc} (at {where}); the other rules still "
+                        "ran. Please report this, and --ignore the rule meanwhile",
+                        candidate.id,
+                    ),
+                    config,
+                    service,
+                )
+            )
+    enabled_ids = {r.id for r in enabled}
+    seen_problems = set()
+    for problem in project.problems:
+        key = (problem.rule, problem.finding.location, problem.finding.message)
+        if problem.rule in enabled_ids and key not in seen_problems:
+            seen_problems.add(key)
+            diagnostics.append(_stamp(by_id[problem.rule], problem.finding, config, service))
+    diagnostics = [d for d in diagnostics if not _ignored_by_file(d, project)]
+    diagnostics, unused = suppress.apply(project, diagnostics, enabled)
+    if suppress.UNUSED in enabled_ids:
+        diagnostics.extend(_stamp(by_id[suppress.UNUSED], f, config, service) for f in unused)
+    unique = {(d.sort_key, d.name): d for d in diagnostics}
+    return ServiceResult(
+        name=service,
+        diagnostics=sorted(unique.values(), key=lambda d: d.sort_key),
+        files=len(project.files_read),
+        crashed=crashed,
+        fail_on=options.fail_on or config.fail_on,
+        rules=enabled,
+    )
+
+
+def check_target(target: Target, options: Options) -> ServiceResult:
+    """Load one service's configuration and check it."""
+    config = load_config(target.root, options.config, cwd=options.cwd)
+    return check_project(Project(target.root, config, options.cwd), options)
+
+
+def run(paths: list[Path], options: Options) -> Report:
+    """Check every service the paths name; configuration errors raise ConfigError."""
+    targets = discover(paths, options.cwd)
+    results = [check_target(target, options) for target in targets]
+    rules: dict[str, Rule] = {}
+    for result in results:
+        for candidate in result.rules:
+            rules.setdefault(candidate.id, candidate)
+    for candidate in builtin_rules():
+        rules.setdefault(candidate.id, candidate)
+    return Report(results, dict(sorted(rules.items())))

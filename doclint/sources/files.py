@@ -1,0 +1,96 @@
+"""Reading input files safely: size limit, containment in the repository, encodings."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from doclint.diagnostics import Finding, Location, Problem
+
+UNREADABLE = "DL901"
+
+
+@dataclass(frozen=True, slots=True)
+class TextFile:
+    """A decoded input file; ``text`` has LF line endings whatever the file used."""
+
+    path: Path
+    display: str
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def display_path(path: Path, base: Path) -> str:
+    """POSIX path of ``path`` relative to ``base`` (the directory doclint runs in)."""
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, base)).as_posix()
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every symbolic link resolved, stays inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def read_text(path: Path, display: str, root: Path, max_size: int) -> TextFile | Problem:
+    """Read ``path`` as text, or say in a DL901 problem why it cannot be read."""
+
+    def problem(message: str, line: int = 1) -> Problem:
+        return Problem(UNREADABLE, Finding(Location(display, line), message, display))
+
+    if not is_inside(path, root):
+        return problem(
+            "file resolves to a place outside the repository (a symbolic link?); "
+            "doclint does not follow it"
+        )
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            return problem(
+                f"file is {size:,} bytes, over the {max_size:,}-byte limit "
+                "(raise 'max-file-size' in the configuration to read it)"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return problem("file not found")
+    except OSError as exc:
+        return problem(f"cannot read the file: {exc.strerror or exc}")
+    return decode(raw, path, display)
+
+
+def decode(raw: bytes, path: Path, display: str) -> TextFile | Problem:
+    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is a problem."""
+
+    def problem(message: str, line: int = 1) -> Problem:
+        return Problem(UNREADABLE, Finding(Location(display, line), message, display))
+
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding, body = "utf-8", raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", raw
+    else:
+        encoding, body = "utf-8", raw
+        if b"\x00" in raw:
+            line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+            return problem("binary file (it contains NUL bytes); expected UTF-8 text", line)
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1 if encoding == "utf-8" else 1
+        return problem(
+            f"not valid {encoding.upper()} (byte 0x{body[exc.start]:02x}); save the file as UTF-8",
+            line,
+        )
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return TextFile(path, display, text)

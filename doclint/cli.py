@@ -13,7 +13,7 @@ import click
 from doclint import __version__
 from doclint.errors import DoclintError
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:

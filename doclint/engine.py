@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from doclint import sources, suppress
 from doclint.config import Config, load_config
@@ -15,7 +16,11 @@ from doclint.discovery import Target, discover
 from doclint.project import Project
 from doclint.registry import Rule, builtin_rules, input_rule
 
+if TYPE_CHECKING:
+    from doclint.baseline import BaselineSummary
+
 INTERNAL = "DL999"
+RESULTS = "results"
 
 input_rule(
     INTERNAL,
@@ -43,6 +48,8 @@ class Options:
     fail_on: Severity | None = None
     config: Path | None = None
     jobs: int = 1
+    escalate: tuple[str, ...] = ()
+    baseline: Path | None = None
 
 
 @dataclass(slots=True)
@@ -63,6 +70,7 @@ class Report:
 
     services: list[ServiceResult]
     rules: dict[str, Rule]
+    baseline: BaselineSummary | None = None
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -106,10 +114,18 @@ def select_rules(rules: Iterable[Rule], config: Config, options: Options) -> lis
     return chosen
 
 
-def _stamp(candidate: Rule, finding: Finding, config: Config, service: str) -> Diagnostic:
+def _stamp(
+    candidate: Rule,
+    finding: Finding,
+    config: Config,
+    service: str,
+    escalate: tuple[str, ...] = (),
+) -> Diagnostic:
     severity = (
         config.severity.get(candidate.id) or config.severity.get(candidate.name)
     ) or candidate.severity
+    if severity is Severity.WARNING and any(candidate.matches(s) for s in escalate):
+        severity = Severity.ERROR
     loc = finding.location
     return Diagnostic(
         rule=candidate.id,
@@ -142,8 +158,18 @@ def _ignored_by_file(diagnostic: Diagnostic, project: Project) -> bool:
     return False
 
 
+def results(project: Project) -> list[Diagnostic]:
+    """Diagnostics of the rules that ran before, for rules that list the need ``results``."""
+    return project.cached(RESULTS, list)
+
+
 def check_project(project: Project, options: Options) -> ServiceResult:
-    """Run every enabled rule on one service."""
+    """Run every enabled rule on one service.
+
+    Rules that need ``results`` judge the other rules' findings, so they run last, and the
+    rules the configuration enables all run as their evidence, even those the command line
+    leaves out of the report.
+    """
     config = project.config
     rules = service_rules(config)
     enabled = select_rules(rules, config, options)
@@ -151,13 +177,23 @@ def check_project(project: Project, options: Options) -> ServiceResult:
     service = project.name
     diagnostics: list[Diagnostic] = []
     crashed = False
-    for candidate in sorted(enabled, key=lambda r: (r.check is None, r.id)):
+    late = [r for r in enabled if RESULTS in r.needs]
+    evidence = [r for r in enabled if RESULTS not in r.needs]
+    if late:
+        chosen = {r.id for r in evidence}
+        configured = select_rules(rules, config, Options(cwd=options.cwd))
+        evidence += [r for r in configured if RESULTS not in r.needs and r.id not in chosen]
+
+    def run_rule(candidate: Rule) -> None:
+        nonlocal crashed
         try:
             for need in sorted(candidate.needs):
                 sources.load(project, need)
             if candidate.check is not None:
                 for finding in candidate.check(project):
-                    diagnostics.append(_stamp(candidate, finding, config, service))
+                    diagnostics.append(
+                        _stamp(candidate, finding, config, service, options.escalate)
+                    )
         except Exception as exc:  # a crashing rule must not hide the others (SPEC §5.3)
             crashed = True
             frame = traceback.extract_tb(exc.__traceback__)[-1]
@@ -176,13 +212,28 @@ def check_project(project: Project, options: Options) -> ServiceResult:
                     service,
                 )
             )
+
+    def problems(ids: set[str]) -> list[Diagnostic]:
+        found = []
+        seen = set()
+        for problem in project.problems:
+            key = (problem.rule, problem.finding.location, problem.finding.message)
+            if problem.rule in ids and key not in seen:
+                seen.add(key)
+                found.append(_stamp(by_id[problem.rule], problem.finding, config, service))
+        return found
+
+    for candidate in sorted(evidence, key=lambda r: (r.check is None, r.id)):
+        run_rule(candidate)
+    if late:
+        so_far = diagnostics + problems({r.id for r in evidence})
+        so_far = [d for d in so_far if not _ignored_by_file(d, project)]
+        project.cached(RESULTS, lambda: suppress.apply(project, so_far, evidence)[0])
+        for candidate in sorted(late, key=lambda r: r.id):
+            run_rule(candidate)
     enabled_ids = {r.id for r in enabled}
-    seen_problems = set()
-    for problem in project.problems:
-        key = (problem.rule, problem.finding.location, problem.finding.message)
-        if problem.rule in enabled_ids and key not in seen_problems:
-            seen_problems.add(key)
-            diagnostics.append(_stamp(by_id[problem.rule], problem.finding, config, service))
+    diagnostics = [d for d in diagnostics if d.rule in enabled_ids or d.rule == INTERNAL]
+    diagnostics.extend(problems(enabled_ids))
     diagnostics = [d for d in diagnostics if not _ignored_by_file(d, project)]
     diagnostics, unused = suppress.apply(project, diagnostics, enabled)
     if suppress.UNUSED in enabled_ids:
@@ -214,4 +265,9 @@ def run(paths: list[Path], options: Options) -> Report:
             rules.setdefault(candidate.id, candidate)
     for candidate in builtin_rules():
         rules.setdefault(candidate.id, candidate)
-    return Report(results, dict(sorted(rules.items())))
+    report = Report(results, dict(sorted(rules.items())))
+    if options.baseline is not None:
+        from doclint.baseline import apply
+
+        apply(report, options.baseline, options.cwd)
+    return report

@@ -53,11 +53,13 @@ class Table:
     def column(self, *names: str) -> int | None:
         """Index of the first column whose role or normalised header is one of ``names``."""
         keys = [heading_key(h) for h in self.headers]
+        roles = self.roles
         for name in names:
-            if name in self.roles:
-                return self.roles[name]
-            if name in keys:
-                return keys.index(name)
+            if name in roles:
+                return roles[name]
+            key = heading_key(name)
+            if key in keys:
+                return keys.index(key)
         return None
 
     def has(self, *names: str) -> bool:

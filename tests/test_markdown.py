@@ -1,0 +1,171 @@
+"""The markdown model (SPEC §3) and the shared matching helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from doclint.sources.markdown import iter_lines, parse_markdown
+from doclint.text import column_role, github_slug, heading_key, ident, strip_markup, yes_no
+
+SOURCE = """# Data model
+
+Intro with a [link](OTHER.md#part) and
+a second [one](#columns) on line 4. <!-- doclint-disable-next-line DL301 -->
+
+## Table `ai_calls` — main table
+
+| Column | Data type | Required | Default |
+|---|---|---|---|
+| `id` | uuid | yes | |
+| tenant_id | uuid | ✓ | gen() |
+
+### Columns
+
+- first item
+  - nested item
+- second item
+
+```bash title="setup"
+make setup
+```
+
+## Table `ai_calls` — main table
+
+<!--
+doclint-disable DL1
+-->
+"""
+
+
+@pytest.fixture
+def document():  # type: ignore[no-untyped-def]
+    return parse_markdown(SOURCE, Path("DATA_MODEL.md"), "docs/DATA_MODEL.md", "docs/DATA_MODEL.md")
+
+
+def test_headings_keep_level_text_line_and_github_slugs(document) -> None:  # type: ignore[no-untyped-def]
+    assert [(h.level, h.text, h.line, h.slug) for h in document.headings] == [
+        (1, "Data model", 1, "data-model"),
+        (2, "Table ai_calls — main table", 6, "table-ai_calls--main-table"),
+        (3, "Columns", 13, "columns"),
+        (2, "Table ai_calls — main table", 23, "table-ai_calls--main-table-1"),
+    ]
+    assert document.headings[1].source == "Table `ai_calls` — main table"
+    assert document.headings[1].key == "table ai_calls"
+
+
+def test_sections_run_to_the_next_heading_of_same_or_higher_level(document) -> None:  # type: ignore[no-untyped-def]
+    sections = {(s.heading.text, s.line): s.end_line for s in document.sections}
+    assert sections[("Data model", 1)] == document.line_count
+    assert sections[("Table ai_calls — main table", 6)] == 22
+    assert sections[("Columns", 13)] == 22
+    section = document.find_sections("table ai_calls")[0]
+    assert document.subsections(section)[0].heading.text == "Columns"
+    assert document.section_at(15).heading.text == "Columns"
+    assert document.section("Missing") is None
+    assert document.has_content(section)
+    assert not document.has_content(document.sections[-1])
+
+
+def test_tables_have_header_roles_and_cells(document) -> None:  # type: ignore[no-untyped-def]
+    table = document.tables[0]
+    assert table.line == 8
+    assert table.headers == ("Column", "Data type", "Required", "Default")
+    assert [row.line for row in table.rows] == [10, 11]
+    assert table.rows[0].cells == ("id", "uuid", "yes", "")
+    assert table.rows[0].raw[0] == "`id`"
+    assert table.column("column") == 0
+    assert table.column("type") == 1
+    assert table.column("nullable") is None
+    assert table.has("required") and not table.has("nullable")
+    assert table.cell(table.rows[1], "default") == "gen()"
+    assert table.cell(table.rows[1], "nullable") is None
+    assert table.column("Default") == 3
+
+
+def test_list_items_code_links_comments(document) -> None:  # type: ignore[no-untyped-def]
+    assert [(i.line, i.text, i.depth) for i in document.list_items] == [
+        (15, "first item", 1),
+        (16, "nested item", 2),
+        (17, "second item", 1),
+    ]
+    block = document.code_blocks[0]
+    assert (block.line, block.content_line, block.language, block.content) == (
+        19,
+        20,
+        "bash",
+        "make setup\n",
+    )
+    assert [(link.line, link.target) for link in document.links] == [
+        (3, "OTHER.md#part"),
+        (4, "#columns"),
+    ]
+    assert [(c.line, c.text) for c in document.comments] == [
+        (4, "doclint-disable-next-line DL301"),
+        (25, "doclint-disable DL1"),
+    ]
+    assert document.anchors >= {"columns", "data-model"}
+    assert list(iter_lines(document, 1, 2)) == [(1, "# Data model"), (2, "")]
+
+
+def test_within_own_stops_at_first_subheading(document) -> None:  # type: ignore[no-untyped-def]
+    section = document.find_sections("Table ai_calls")[0]
+    assert len(document.within(section, document.tables, own=True)) == 1
+    assert len(document.within(section, document.list_items, own=True)) == 0
+    assert len(document.within(section, document.list_items)) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("**Purpose**", "purpose"),
+        ("`Egress`:", "egress"),
+        ("Use cases — overview", "use cases"),
+        ("Use cases - overview", "use cases"),
+        ("Metrics (OTel)", "metrics"),
+        ("  Multi-tenancy  ", "multi-tenancy"),
+        ("_SLOs_", "slos"),
+    ],
+)
+def test_heading_key(text: str, key: str) -> None:
+    assert heading_key(text) == key
+
+
+def test_cells_and_identifiers() -> None:
+    assert ident(" `ai_calls` ") == "ai_calls"
+    assert strip_markup("**`x`**") == "x"
+    assert [yes_no(v) for v in ("Yes", "n", "✓", "✗", "-", "", "maybe", "TRUE")] == [
+        True,
+        False,
+        True,
+        False,
+        False,
+        None,
+        None,
+        True,
+    ]
+    assert column_role("HTTP status") == "status"
+    assert column_role("Route") == "path"
+    assert column_role("Wat") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Multi-tenancy", "multi-tenancy"),
+        ("What's new? (v2)", "whats-new-v2"),
+        ("POST /v1/sessions", "post-v1sessions"),
+        ("Ünïcode Title", "ünïcode-title"),
+        ("snake_case name", "snake_case-name"),
+    ],
+)
+def test_github_slug(text: str, slug: str) -> None:
+    assert github_slug(text) == slug
+
+
+def test_list_item_starting_with_code_block_and_empty_document() -> None:
+    doc = parse_markdown("- ```\n  x\n  ```\n", Path("a.md"), "a.md", "a.md")
+    assert [(i.line, i.text) for i in doc.list_items] == [(1, "")]
+    empty = parse_markdown("", Path("b.md"), "b.md", "b.md")
+    assert empty.headings == () and empty.line_count == 0

@@ -42,8 +42,8 @@ def services_under(directory: Path) -> list[Path]:
     return found
 
 
-def service_of(path: Path, stop: Path) -> Path | None:
-    """The nearest service folder holding ``path``, looking no higher than ``stop``'s root."""
+def service_of(path: Path) -> Path | None:
+    """The nearest service folder holding ``path`` (the path itself when it is a folder)."""
     current = path if path.is_dir() else path.parent
     while True:
         if is_service(current):
@@ -64,7 +64,7 @@ def discover(paths: list[Path], cwd: Path) -> list[Target]:
         if path.is_dir():
             roots = services_under(path)
             if not roots:
-                owner = service_of(path, cwd)
+                owner = service_of(path)
                 roots = [owner] if owner else []
             if not roots:
                 raise DoclintError(
@@ -75,9 +75,9 @@ def discover(paths: list[Path], cwd: Path) -> list[Target]:
                 targets.setdefault(root, [])
                 whole.add(root)
         else:
-            root = service_of(path, cwd)
-            if root is not None:
-                targets.setdefault(root, []).append(path)
+            owner_of_file = service_of(path)
+            if owner_of_file is not None:
+                targets.setdefault(owner_of_file, []).append(path)
     return [
         Target(root, () if root in whole else tuple(files))
         for root, files in sorted(targets.items())

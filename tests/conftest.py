@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from doclint import engine
 from doclint.cli import main
 from doclint.diagnostics import Diagnostic
+from doclint.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_service"
@@ -61,3 +62,24 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+#: Rule ids that produced a finding in some test ("fired"), and ids that ran in some test
+#: without producing one ("quiet"): every rule needs both (tests/test_zz_rule_cases.py).
+RULE_OUTCOMES: dict[str, set[str]] = {"fired": set(), "quiet": set()}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _record_rule_outcomes() -> Iterator[None]:
+    original = engine.check_project
+
+    def recording(project: Project, options: engine.Options) -> engine.ServiceResult:
+        result = original(project, options)
+        fired = {d.rule for d in result.diagnostics}
+        RULE_OUTCOMES["fired"] |= fired
+        RULE_OUTCOMES["quiet"] |= {r.id for r in result.rules} - fired
+        return result
+
+    engine.check_project = recording  # type: ignore[assignment]
+    yield
+    engine.check_project = original  # type: ignore[assignment]

@@ -100,11 +100,9 @@ def test_monorepo_and_file_discovery(tmp_path: Path) -> None:
         "services/b/docs/DEPLOYMENT_TOPOLOGY.md",
         "services/b/docs/SERVICE_OVERVIEW.md",
     }
-    targets = discover(
-        [Path("services/b/docs/SERVICE_OVERVIEW.md"), Path("README.md")], tmp_path
-    )
+    targets = discover([Path("services/b/docs/SERVICE_OVERVIEW.md"), Path("README.md")], tmp_path)
     assert [(t.root, len(t.files)) for t in targets] == [(b.resolve(), 1)]
-    assert service_of(tmp_path / "README.md", tmp_path) is None
+    assert service_of(tmp_path / "README.md") is None
     assert is_service(a) and not is_service(tmp_path)
     inside = discover([Path("services/a/docs")], tmp_path)
     assert [t.root for t in inside] == [a.resolve()]

@@ -212,9 +212,9 @@ def _plain(children: Sequence[Any] | None) -> str:
     """Rendered text of inline tokens: markup dropped, code spans kept, comments dropped."""
     out: list[str] = []
     for child in children or ():
-        if child.type in ("text", "code_inline"):
-            out.append(child.content)
-        elif child.type == "html_inline" and not child.content.startswith("<!--"):
+        if child.type in ("text", "code_inline") or (
+            child.type == "html_inline" and not child.content.startswith("<!--")
+        ):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")

@@ -188,7 +188,8 @@ def _build(root: yaml.Node, display: str, text: str) -> tuple[Located | None, li
                         INVALID_YAML,
                         display,
                         node.start_mark.line + 1,
-                        "invalid YAML: an alias refers to a node that contains it (recursive alias)",
+                        "invalid YAML: an alias refers to a node that contains it "
+                        "(recursive alias)",
                     )
                 ]
             state[key] = 1

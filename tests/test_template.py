@@ -79,6 +79,7 @@ def test_link_to_a_missing_required_document_is_reported_once(tmp_path: Path) ->
 
 def test_missing_section_points_at_end_of_document(tmp_path: Path) -> None:
     root = minimal_service(tmp_path)
+    edit(root / "docs/DEPLOYMENT_TOPOLOGY.md", "The regions", "[Egress](SECURITY_MODEL.md#egress)")
     edit(root / "docs/SECURITY_MODEL.md", "## Egress\n\nThe egress of the service.\n", "")
     found = check(root)
     assert summary(found) == [("DL102", "docs/SECURITY_MODEL.md", 14)]
@@ -193,8 +194,10 @@ def test_a_teams_own_rule_pack(tmp_path: Path) -> None:
     [
         ("pack: x\nrules:\n  missing-documnt: {id: X101, name: x}\n", "rules: Additional"),
         ("pack: x\nrules:\n  missing-document: {id: x1, name: x}\n", "rules.missing-document.id"),
-        ("pack: x\nrules: {placeholder: {id: X101, name: x}}\ndocuments:\n  - path: A.md\n",
-         "rules.missing-document: the pack needs this rule"),
+        (
+            "pack: x\nrules: {placeholder: {id: X101, name: x}}\ndocuments:\n  - path: A.md\n",
+            "rules.missing-document: the pack needs this rule",
+        ),
         ("pack: [\n", "invalid YAML"),
     ],
 )

@@ -13,7 +13,7 @@ from doclint.packs import DocumentSpec, Pack, default_pack, load_pack
 from doclint.project import Project
 from doclint.registry import Rule, rule
 from doclint.sources.markdown import Document, Section
-from doclint.text import heading_key
+from doclint.text import github_slug, heading_key
 
 _DOCS = frozenset({"docs"})
 
@@ -257,6 +257,17 @@ def _required_paths(project: Project) -> set[Path]:
     }
 
 
+def _required_anchors(project: Project) -> dict[Path, set[str]]:
+    """Slugs of the sections packs require, by document: a link to one of them that is
+    missing is reported once, as missing-section, not again as a broken anchor."""
+    anchors: dict[Path, set[str]] = {}
+    for pack in packs(project.config):
+        for spec in pack.documents:
+            path = (project.docs_dir / spec.path).resolve()
+            anchors.setdefault(path, set()).update(github_slug(s.name) for s in spec.sections)
+    return anchors
+
+
 @rule("DL106", "broken-link", Severity.ERROR, needs=("docs",))
 def broken_link(project: Project) -> Iterator[Finding]:
     """A relative link points at a file that does not exist, or outside the repository.
@@ -301,6 +312,7 @@ def broken_anchor(project: Project) -> Iterator[Finding]:
     Bad: `[tenancy](SECURITY_MODEL.md#multitenancy)` when the heading is "Multi-tenancy".
     Fix: use the heading's slug (`#multi-tenancy`), or rename the heading.
     """
+    required = _required_anchors(project)
     for document, line, target, resolved, anchor in _link_targets(project):
         if not anchor:
             continue
@@ -313,6 +325,8 @@ def broken_anchor(project: Project) -> Iterator[Finding]:
         else:
             continue
         if target_doc is None or anchor.lower() in target_doc.anchors:
+            continue
+        if anchor.lower() in required.get(target_doc.path.resolve(), set()):
             continue
         close = _closest(anchor.lower(), target_doc.anchors)
         hint = f" (did you mean '#{close}'?)" if close else ""

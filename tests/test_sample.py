@@ -18,7 +18,9 @@ def line_of(path: Path, pattern: str) -> int:
 
 
 def new_findings(root: Path) -> list[tuple[str, str, int]]:
-    return [(d.rule, d.path, d.line) for d in check(root)]
+    """Findings of a drifted copy, less the readiness checklist's consequence of them (a
+    Documentation item marked yes for a doc that now has errors), which DL7xx tests cover."""
+    return [(d.rule, d.path, d.line) for d in check(root) if d.path != "docs/SERVICE_READINESS.md"]
 
 
 def test_sample_service_reports_nothing() -> None:

@@ -1,0 +1,717 @@
+"""JSON Schemas: loaded with lines, checked against their draft's metaschema, ``$ref``s resolved
+to local files inside the repository only (SPEC §5.8), and flattened into dotted field paths.
+
+Resolution goes through a ``referencing`` registry whose retrieve function reads local files
+through the Project (size limit, containment, one parse per file) and refuses everything else:
+doclint never fetches a URL. A schema that declares an absolute ``$id`` lends its folder to the
+relative ``$ref``s of its siblings, so ``https://example.com/schemas/common.json`` next to a file
+whose ``$id`` is ``https://example.com/schemas/a.json`` is read from that file's folder.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from doclint.diagnostics import Finding, Location, Problem
+from doclint.sources.files import is_inside, read_text
+from doclint.sources.structured import Located, load_structured
+
+if TYPE_CHECKING:
+    from doclint.project import Project
+
+INVALID_SCHEMA = "DL921"
+REF_NOT_LOCAL = "DL922"
+REF_UNRESOLVED = "DL923"
+
+MAX_DEPTH = 24
+MAX_ERRORS = 20
+_NOT_SCHEMA_KEYS = frozenset({"enum", "const", "examples", "example", "default"})
+_UNKNOWN = object()
+
+Pointer = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A node's place: its local file (None when it is not a local file) and JSON pointer."""
+
+    path: Path | None
+    pointer: Pointer = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaType:
+    """A normalised JSON Schema type. ``base`` None means "any"."""
+
+    base: str | None
+    format: str | None = None
+    items: SchemaType | None = None
+    ref: str | None = None
+    enum: bool = False
+
+    def render(self) -> str:
+        if self.base == "array":
+            return f"array<{self.items.render()}>" if self.items else "array"
+        text = self.base or "any"
+        if self.format:
+            text = f"{text}({self.format})"
+        if self.enum:
+            text = f"{text} (enum)"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One property of a schema as a dotted path (``usage.input_tokens``, ``items[].sku``)."""
+
+    path: str
+    types: tuple[SchemaType, ...]
+    required: bool
+    location: Location
+    required_at: Location | None = None
+
+    @property
+    def type_text(self) -> str:
+        return " | ".join(t.render() for t in self.types) or "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A schema (sub)document, the resolver for its ``$ref``s, its base URI and its place."""
+
+    contents: Any
+    resolver: Any
+    base: str
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    """One way an instance fails its schema: where in the instance, and what is wrong."""
+
+    pointer: Pointer
+    message: str
+
+
+def _problem(rule: str, location: Location, message: str, subject: str) -> Problem:
+    return Problem(rule, Finding(location, message, subject))
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file; names too long or odd for the OS are not."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _unescape(segment: str) -> str:
+    return unquote(segment).replace("~1", "/").replace("~0", "~")
+
+
+def pointer_into(data: Any, fragment: str) -> Pointer:
+    """The JSON pointer ``fragment`` as keys and indexes, typed by walking ``data``."""
+    if not fragment.startswith("/"):
+        return ()
+    parts: list[str | int] = []
+    node = data
+    for raw in fragment[1:].split("/"):
+        segment = _unescape(raw)
+        if isinstance(node, list) and segment.isdigit():
+            index = int(segment)
+            parts.append(index)
+            node = node[index] if index < len(node) else None
+        else:
+            parts.append(segment)
+            node = node.get(segment) if isinstance(node, dict) else None
+    return tuple(parts)
+
+
+class SchemaStore:
+    """Every schema document of one service, read once, checked once, resolved locally."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.repo = project.repo_root.resolve()
+        self._aliases: dict[str, Path] = {}
+        self._checked: set[Path] = set()
+        self._registry: Any = None
+
+    # -- files and URIs ------------------------------------------------------------------
+    @staticmethod
+    def uri(path: Path) -> str:
+        return path.resolve().as_uri()
+
+    def local_path(self, uri: str) -> Path | None:
+        """The local file ``uri`` names, or None when it is remote or leaves the repository."""
+        uri = uri.partition("#")[0]
+        parts = urlsplit(uri)
+        path: Path | None = None
+        if parts.scheme == "file":
+            local = unquote(parts.path)
+            # file:///C:/x on Windows: the drive follows the leading slash
+            path = Path(local[1:] if re.match(r"/[A-Za-z]:", local) else local)
+        else:
+            for prefix, folder in self._aliases.items():
+                if uri.startswith(prefix):
+                    path = folder / unquote(uri[len(prefix) :])
+                    break
+        if path is None:
+            return None
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError, ValueError):  # loops, odd names, NUL bytes
+            return None
+        return resolved if resolved.is_relative_to(self.repo) else None
+
+    def structured(self, path: Path) -> Located | None:
+        """A file inside the service through the project; a file elsewhere in the repository
+        (``local_path`` checked that) read with the repository as the boundary."""
+        project = self.project
+        if is_inside(path, project.root):
+            return project.structured(path)
+
+        def read() -> Located | None:
+            shown = project.display(path)
+            text = read_text(path, shown, self.repo, project.config.max_file_size)
+            if isinstance(text, Problem):
+                project.add_problem(text)
+                return None
+            project.files_read[shown] = path
+            located, found = load_structured(text.text, shown)
+            for problem in found:
+                project.add_problem(problem)
+            return located
+
+        return project.cached(f"structured:{path}", read)
+
+    def document(self, path: Path, schema: bool = True, refs: bool = True) -> Located | None:
+        """The YAML/JSON document at ``path``. On first use a schema is checked against its
+        metaschema and, with ``refs``, its ``$ref``s are checked (local, existing)."""
+        path = path.resolve()
+        located = self.structured(path)
+        if located is None or path in self._checked:
+            return located
+        self._checked.add(path)
+        data = located.data
+        if schema:
+            identifier = data.get("$id") if isinstance(data, dict) else None
+            if isinstance(identifier, str) and urlsplit(identifier).scheme not in ("", "file"):
+                folder = identifier.partition("#")[0].rsplit("/", 1)[0] + "/"
+                self._aliases.setdefault(folder, path.parent)
+            self._check_metaschema(located)
+        if refs:
+            self._check_refs(located, path)
+        return located
+
+    # -- the metaschema check ------------------------------------------------------------
+    def _check_metaschema(self, located: Located) -> None:
+        import jsonschema
+        from jsonschema.exceptions import best_match
+        from jsonschema.validators import validator_for
+        from referencing import Registry
+
+        data = located.data
+        display = located.display
+        if not isinstance(data, dict | bool):
+            self.project.add_problem(
+                _problem(
+                    INVALID_SCHEMA,
+                    Location(display, 1),
+                    "a JSON Schema is an object (or true/false); write the schema as a mapping",
+                    display,
+                )
+            )
+            return
+        cls: Any = jsonschema.Draft202012Validator
+        if isinstance(data, dict) and "$schema" in data:
+            found = validator_for(data, default=_UNKNOWN)
+            if found is _UNKNOWN:
+                self.project.add_problem(
+                    _problem(
+                        INVALID_SCHEMA,
+                        located.location(["$schema"]),
+                        f"$schema '{data['$schema']}' is not a JSON Schema draft doclint knows; "
+                        "use https://json-schema.org/draft/2020-12/schema or another "
+                        "published draft",
+                        display,
+                    )
+                )
+            else:
+                cls = found
+        meta = cls(cls.META_SCHEMA, registry=Registry())
+        try:
+            errors = list(itertools.islice(meta.iter_errors(data), MAX_ERRORS))
+        except RecursionError:
+            self.project.add_problem(
+                _problem(
+                    INVALID_SCHEMA,
+                    Location(display, 1),
+                    "the schema nests too deeply to be checked; flatten it with $defs",
+                    display,
+                )
+            )
+            return
+        for error in errors:
+            best = best_match([error])
+            pointer = list(best.absolute_path)
+            where = "/".join(str(p) for p in pointer) or "(root)"
+            self.project.add_problem(
+                _problem(
+                    INVALID_SCHEMA,
+                    located.location(pointer),
+                    f"invalid JSON Schema at {where}: {_short(best.message)}; fix it for "
+                    f"{_draft_name(cls)}",
+                    f"{display}#/{where}",
+                )
+            )
+
+    # -- $ref checks ---------------------------------------------------------------------
+    def base_of(self, located: Located, path: Path) -> str:
+        data = located.data
+        identifier = data.get("$id") if isinstance(data, dict) else None
+        if isinstance(identifier, str) and urlsplit(identifier).scheme not in ("", "file"):
+            return identifier.partition("#")[0]
+        return self.uri(path)
+
+    def _check_refs(self, located: Located, path: Path) -> None:
+        base = self.base_of(located, path)
+        resolver = self.registry.resolver(base_uri=base)
+        for pointer, ref in _refs(located.data):
+            location = located.location([*pointer, "$ref"])
+            target = urljoin(base, ref)
+            file_part = target.partition("#")[0]
+            if file_part != base:
+                problem = self.refuse(target, location, f"$ref '{ref}'")
+                if problem is not None:
+                    self.project.add_problem(problem)
+                    continue
+                local = self.local_path(target)
+                if local is not None and not is_file(local):
+                    self.project.add_problem(
+                        _problem(
+                            REF_UNRESOLVED,
+                            location,
+                            f"$ref '{ref}' names {self.project.rel(local)}, which does not "
+                            "exist; fix the path or add the file",
+                            f"{located.display}: {ref}",
+                        )
+                    )
+                    continue
+            try:
+                resolver.lookup(ref)
+            except Exception:  # untrusted schemas: referencing/jsonschema raise many kinds
+                self.project.add_problem(
+                    _problem(
+                        REF_UNRESOLVED,
+                        location,
+                        f"$ref '{ref}' points at nothing in its document; fix the pointer "
+                        "(e.g. '#/$defs/Name')",
+                        f"{located.display}: {ref}",
+                    )
+                )
+
+    def refuse(self, target: str, location: Location, what: str) -> Problem | None:
+        """A DL922 problem when ``target`` is remote or a file outside the repository."""
+        if self.local_path(target) is not None:
+            return None
+        scheme = urlsplit(target).scheme
+        if scheme == "file":
+            reason = "leaves the repository; doclint reads only files inside it"
+        else:
+            reason = "is remote; doclint never fetches URLs, so use a local file"
+        return _problem(
+            REF_NOT_LOCAL,
+            location,
+            f"{what} {reason}",
+            f"{location.path}: {target}",
+        )
+
+    # -- the registry ----------------------------------------------------------------------
+    @property
+    def registry(self) -> Any:
+        if self._registry is None:
+            from referencing import Registry
+
+            self._registry = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
+        return self._registry
+
+    def _retrieve(self, uri: str) -> Any:
+        from referencing import Resource
+        from referencing.exceptions import NoSuchResource
+        from referencing.jsonschema import DRAFT202012
+
+        path = self.local_path(uri)
+        located = self.document(path) if path is not None and is_file(path) else None
+        if located is None or not isinstance(located.data, dict | bool):
+            # attrs classes: mypy sees no generated __init__ without the attrs plugin
+            raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+        return Resource.from_contents(located.data, default_specification=DRAFT202012)
+
+    def resolve(self, uri: str) -> Node | None:
+        """The node an absolute URI (file URI plus optional ``#pointer``) names."""
+        try:
+            resolved = self.registry.resolver().lookup(uri)
+        except Exception:  # untrusted schemas: referencing/jsonschema raise many kinds
+            return None
+        return Node(resolved.contents, resolved.resolver, uri.partition("#")[0], self.where(uri))
+
+    def where(self, uri: str) -> Where:
+        path = self.local_path(uri)
+        located = self.structured(path) if path is not None and is_file(path) else None
+        if located is None:
+            return Where(path, ())
+        return Where(path, pointer_into(located.data, uri.partition("#")[2]))
+
+    def location(self, where: Where) -> Location | None:
+        if where.path is None:
+            return None
+        located = self.structured(where.path)
+        if located is None:
+            return None
+        return located.location(list(where.pointer))
+
+    # -- following $ref and allOf ------------------------------------------------------------
+    def follow(self, node: Node, ref: str) -> Node | None:
+        try:
+            resolved = node.resolver.lookup(ref)
+        except Exception:  # untrusted schemas: referencing/jsonschema raise many kinds
+            return None
+        target = urljoin(node.base, ref)
+        return Node(
+            resolved.contents, resolved.resolver, target.partition("#")[0], self.where(target)
+        )
+
+    def parts(self, node: Node, depth: int = 0) -> list[Node]:
+        """``node`` and every schema it brings in through ``$ref`` and ``allOf``."""
+        if not isinstance(node.contents, dict) or depth > MAX_DEPTH:
+            return []
+        found = [node]
+        ref = node.contents.get("$ref")
+        if isinstance(ref, str):
+            target = self.follow(node, ref)
+            if target is not None:
+                found.extend(self.parts(target, depth + 1))
+        subs = node.contents.get("allOf")
+        if isinstance(subs, list):
+            for index, sub in enumerate(subs):
+                child = Node(
+                    sub,
+                    node.resolver,
+                    node.base,
+                    Where(node.where.path, (*node.where.pointer, "allOf", index)),
+                )
+                found.extend(self.parts(child, depth + 1))
+        return found
+
+    def _child(self, node: Node, key: str | int, *more: str | int) -> Node | None:
+        value: Any = node.contents
+        for part in (key, *more):
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return None
+        if value is None:
+            return None
+        return Node(
+            value,
+            node.resolver,
+            node.base,
+            Where(node.where.path, (*node.where.pointer, key, *more)),
+        )
+
+    # -- types -----------------------------------------------------------------------------
+    def types(self, node: Node, depth: int = 0) -> tuple[SchemaType, ...]:
+        """The alternatives a schema allows (``null`` dropped); empty means any."""
+        parts = self.parts(node)
+        if depth > MAX_DEPTH or not parts:
+            return ()
+        ref = node.contents.get("$ref") if isinstance(node.contents, dict) else None
+        ref_name = ref.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json") if ref else None
+        bases: list[str] | None = None
+        fmt: str | None = None
+        enum = False
+        items: Node | None = None
+        has_properties = False
+        for part in parts:
+            contents = part.contents
+            declared = contents.get("type")
+            if bases is None and isinstance(declared, str):
+                bases = [declared]
+            elif bases is None and isinstance(declared, list):
+                bases = [t for t in declared if isinstance(t, str)]
+            if fmt is None and isinstance(contents.get("format"), str):
+                fmt = contents["format"]
+            if "enum" in contents:
+                enum = True
+            if bases is None and "const" in contents:
+                bases = [_json_type(contents["const"])]
+            if items is None and isinstance(contents.get("items"), dict):
+                items = self._child(part, "items")
+            has_properties = has_properties or isinstance(contents.get("properties"), dict)
+        if bases is None:
+            alternatives: list[SchemaType] = []
+            for part in parts:
+                for keyword in ("oneOf", "anyOf"):
+                    branches = part.contents.get(keyword)
+                    if isinstance(branches, list):
+                        for index in range(len(branches)):
+                            child = self._child(part, keyword, index)
+                            if child is not None:
+                                alternatives.extend(self.types(child, depth + 1))
+            if alternatives:
+                return tuple(dict.fromkeys(t for t in alternatives if t.base != "null"))
+            if has_properties:
+                bases = ["object"]
+            elif items is not None:
+                bases = ["array"]
+            else:
+                return ()
+        result = []
+        for base in bases:
+            if base == "null" and len(bases) > 1:
+                continue
+            item_type = None
+            if base == "array" and items is not None:
+                item_types = self.types(items, depth + 1)
+                item_type = item_types[0] if len(item_types) == 1 else None
+            result.append(
+                SchemaType(
+                    base,
+                    fmt if base in ("string", "integer", "number") else None,
+                    item_type,
+                    ref_name,
+                    enum,
+                )
+            )
+        return tuple(result)
+
+    # -- flattening ------------------------------------------------------------------------
+    def fields(self, node: Node) -> tuple[Field, ...]:
+        """Every property under ``node`` as dotted paths, through $ref, allOf and arrays."""
+        found: dict[str, Field] = {}
+        self._walk(node, "", found, (), 0)
+        return tuple(found.values())
+
+    def _walk(
+        self,
+        node: Node,
+        prefix: str,
+        found: dict[str, Field],
+        seen: tuple[tuple[Path | None, Pointer], ...],
+        depth: int,
+    ) -> None:
+        properties: dict[str, Node] = {}
+        required: dict[str, Where] = {}
+        parts = self.parts(node)
+        marks = tuple((p.where.path, p.where.pointer) for p in parts)
+        if depth > MAX_DEPTH or any(mark in seen for mark in marks):
+            return
+        seen = (*seen, *marks)
+        for part in parts:
+            declared = part.contents.get("properties")
+            if isinstance(declared, dict):
+                for name in declared:
+                    child = self._child(part, "properties", str(name))
+                    if child is not None:
+                        properties.setdefault(str(name), child)
+            names = part.contents.get("required")
+            if isinstance(names, list):
+                for index, name in enumerate(names):
+                    if isinstance(name, str):
+                        where = Where(part.where.path, (*part.where.pointer, "required", index))
+                        required.setdefault(name, where)
+        fallback = self.location(node.where) or Location(".", 1)
+        for name, child in properties.items():
+            path = prefix + name
+            types = self.types(child)
+            location = self.location(child.where) or fallback
+            listed = required.get(name)
+            required_at = self.location(listed) if listed is not None else None
+            found.setdefault(path, Field(path, types, listed is not None, location, required_at))
+            if any(t.base == "object" for t in types):
+                self._walk(child, path + ".", found, seen, depth + 1)
+            if any(t.base == "array" for t in types):
+                for part in self.parts(child):
+                    items = self._child(part, "items")
+                    if items is not None and isinstance(items.contents, dict):
+                        self._walk(items, path + "[].", found, seen, depth + 1)
+                        break
+
+    # -- validation ------------------------------------------------------------------------
+    def validate(self, uri: str, instance: Any) -> list[ValidationIssue] | None:
+        """How ``instance`` fails the schema at ``uri``; None when the schema is unusable."""
+        import jsonschema
+        from jsonschema.exceptions import best_match
+        from jsonschema.validators import validator_for
+
+        node = self.resolve(uri)
+        if node is None:
+            return None
+        root: Any = {}
+        if node.where.path is not None:
+            located = self.structured(node.where.path)
+            root = located.data if located is not None else {}
+        dialect = root.get("$schema") if isinstance(root, dict) else None
+        cls: Any = jsonschema.Draft202012Validator
+        if isinstance(dialect, str):
+            found = validator_for({"$schema": dialect}, default=_UNKNOWN)
+            cls = cls if found is _UNKNOWN else found
+        validator = cls({"$ref": uri}, registry=self.registry, format_checker=cls.FORMAT_CHECKER)
+        issues = []
+        try:
+            for count, error in enumerate(validator.iter_errors(instance)):
+                if count >= MAX_ERRORS:
+                    break
+                best = best_match([error])
+                issues.append(ValidationIssue(tuple(best.absolute_path), _short(best.message)))
+        except Exception:  # untrusted schemas: referencing/jsonschema raise many kinds
+            return None
+        return sorted(issues, key=lambda i: ([str(p) for p in i.pointer], i.message))
+
+
+def _refs(data: Any) -> Iterator[tuple[Pointer, str]]:
+    """(pointer of the holding object, ref) for every ``$ref`` string in ``data``."""
+    stack: list[tuple[Any, Pointer]] = [(data, ())]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield pointer, ref
+            for key, value in reversed(list(node.items())):
+                if key not in _NOT_SCHEMA_KEYS and isinstance(value, dict | list):
+                    stack.append((value, (*pointer, key)))
+        elif isinstance(node, list):
+            for index in range(len(node) - 1, -1, -1):
+                if isinstance(node[index], dict | list):
+                    stack.append((node[index], (*pointer, index)))
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if value is None:
+        return "null"
+    return "object"
+
+
+def _short(message: str, limit: int = 160) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
+def _draft_name(cls: Any) -> str:
+    name = getattr(cls, "__name__", "Draft202012Validator")
+    match = re.match(r"Draft(\d+)Validator", name)
+    if not match:
+        return "its draft"
+    digits = match.group(1)
+    return f"draft {digits[:4]}-{digits[4:]}" if len(digits) > 2 else f"draft-{int(digits):02d}"
+
+
+def store(project: Project) -> SchemaStore:
+    """The service's schema store (one per run)."""
+    return project.cached("jsonschema:store", lambda: SchemaStore(project))
+
+
+# -- documented types ----------------------------------------------------------------------
+
+_FORMAT_BASES = {
+    "uuid": "string",
+    "date-time": "string",
+    "datetime": "string",
+    "date": "string",
+    "time": "string",
+    "duration": "string",
+    "email": "string",
+    "uri": "string",
+    "url": "string",
+    "hostname": "string",
+    "ipv4": "string",
+    "ipv6": "string",
+    "byte": "string",
+    "binary": "string",
+    "int32": "integer",
+    "int64": "integer",
+    "float": "number",
+    "double": "number",
+}
+_ALIASES = {
+    "int": "integer",
+    "long": "integer",
+    "bool": "boolean",
+    "str": "string",
+    "text": "string",
+    "decimal": "number",
+    "map": "object",
+    "dict": "object",
+    "list": "array",
+}
+_BASES = frozenset({"string", "integer", "number", "boolean", "object", "array", "null"})
+_NULL = re.compile(r"\s*(?:\|\s*null|,?\s*nullable)\s*$|^\s*null\s*\|\s*")
+
+
+def doc_type(text: str) -> SchemaType | None:
+    """A documented type (``string(uuid)``, ``uuid``, ``integer``, ``array<string>``, ``T[]``,
+    ``enum``, a ``$ref`` name) as a SchemaType; None when the cell states no type."""
+    value = text.replace("`", "").replace("\\|", "|").strip()
+    value = _NULL.sub("", value).strip()
+    if not value:
+        return None
+    lowered = value.lower()
+    if lowered.endswith("[]"):
+        inner = doc_type(value[:-2])
+        return SchemaType("array", items=inner)
+    match = re.fullmatch(r"(?:array|list)\s*[<\[(]\s*(.+?)\s*[>\])]", lowered)
+    if match:
+        return SchemaType("array", items=doc_type(match.group(1)))
+    match = re.fullmatch(r"([a-z]+)\s*[(<]\s*([\w.-]+)\s*[)>]", lowered)
+    if match:
+        base = _ALIASES.get(match.group(1), match.group(1))
+        if match.group(2) == "enum":
+            return SchemaType(base if base in _BASES else None, enum=True)
+        return SchemaType(base, format=match.group(2))
+    if lowered == "enum":
+        return SchemaType(None, enum=True)
+    if lowered in _FORMAT_BASES:
+        return SchemaType(_FORMAT_BASES[lowered], format=lowered.replace("datetime", "date-time"))
+    base = _ALIASES.get(lowered, lowered)
+    if base in _BASES:
+        return SchemaType(base)
+    return SchemaType(None, ref=value)
+
+
+def type_matches(documented: SchemaType, actual: SchemaType) -> bool:
+    """Whether a documented type agrees with one alternative of the schema's type."""
+    if documented.ref is not None:
+        return actual.ref is not None and documented.ref.lower() == actual.ref.lower()
+    if documented.base is None:
+        return actual.enum
+    if actual.base is None:
+        return True
+    if documented.base != actual.base:
+        return False
+    if documented.format is not None and documented.format != actual.format:
+        return False
+    if documented.enum and not actual.enum:
+        return False
+    if documented.items is not None and actual.items is not None:
+        return type_matches(documented.items, actual.items)
+    return True

@@ -20,6 +20,12 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+def _strict_rules() -> tuple[str, ...]:
+    from doclint.checks.readiness import STRICT_RULES
+
+    return STRICT_RULES
+
+
 def _color(stream: object) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -49,6 +55,31 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
 @click.option("--statistics", is_flag=True, help="Count the findings per rule.")
 @click.option("--quiet", "-q", is_flag=True, help="Print the findings only, no summary.")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(path_type=Path),
+    help="Report only findings that FILE (from --write-baseline) does not list.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    help="Record today's findings in FILE and exit 0.",
+)
+@click.option("--fix", "fix_", is_flag=True, help="Add stubs for what the sources document.")
+@click.option("--diff", is_flag=True, help="With --fix: print the changes as a diff, write none.")
+@click.option(
+    "--strict", is_flag=True, help="Report a stale or incomplete readiness sign-off as an error."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Check the services of a monorepo in N processes.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .doclint_cache/.")
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -60,6 +91,13 @@ def check(
     config_path: Path | None,
     statistics: bool,
     quiet: bool,
+    baseline_path: Path | None,
+    write_baseline: Path | None,
+    fix_: bool,
+    diff: bool,
+    strict: bool,
+    jobs: int,
+    no_cache: bool,
 ) -> None:
     """Check services (a service root, a monorepo folder, or files of services)."""
     from doclint import engine
@@ -74,8 +112,29 @@ def check(
         extend_select=_split(extend_select),
         fail_on=Severity.parse(fail_on) if fail_on else None,
         config=config_path,
+        baseline=None if write_baseline else baseline_path,
+        fix=fix_ or diff,
+        escalate=_strict_rules() if strict else (),
+        jobs=jobs,
+        cache=not no_cache,
     )
     report = engine.run(list(paths), options)
+    if write_baseline is not None:
+        from doclint import baseline
+
+        count = baseline.write(report.diagnostics, cwd / write_baseline, cwd)
+        click.echo(f"Wrote {count} finding{'' if count == 1 else 's'} to {write_baseline}.")
+        raise SystemExit(2 if report.exit_code == 2 else 0)
+    if fix_ or diff:
+        from doclint import fix
+
+        fixed = fix.apply(report, cwd, write=not diff)
+        if diff:
+            click.echo(fixed.diff, nl=False)
+            raise SystemExit(1 if fixed.changed else 0)
+        click.echo(fixed.describe(), err=True)
+        if fixed.changed:
+            report = engine.run(list(paths), options)
     if fmt == "text":
         rendered = text.render(
             report, color=output is None and _color(sys.stdout), statistics=statistics
@@ -144,6 +203,21 @@ def explain(rule: str) -> None:
     raise DoclintError(f"unknown rule '{rule}'; `doclint rules` lists them")
 
 
+@cli.command("init")
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
+def init_command(path: Path | None) -> None:
+    """Write a starter doclint.toml and a skeleton of each missing required doc."""
+    from doclint.init import init
+    from doclint.sources.files import display_path
+
+    cwd = Path.cwd()
+    result = init((cwd / path) if path else cwd)
+    for created in result.created:
+        click.echo(f"created {display_path(created, cwd)}")
+    for kept in result.kept:
+        click.echo(f"kept    {display_path(kept, cwd)} (exists)")
+
+
 @cli.command("inspect")
 @click.argument(
     "kind", type=click.Choice(["docs", "openapi", "schema", "events", "errors", "metrics"])
@@ -168,6 +242,24 @@ def inspect_command(kind: str, path: Path | None, fmt: str, config_path: Path | 
         results.append({"service": project.name, kind: inspect(kind, project)})
     payload = results[0] if len(results) == 1 else {"services": results}
     click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+@cli.command("readiness")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Update the Status column of the Documentation section of SERVICE_READINESS.md.",
+)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+def readiness_command(
+    paths: tuple[Path, ...], write: bool, fmt: str, config_path: Path | None
+) -> None:
+    """Compute the readiness checklist's Documentation section from doclint's findings."""
+    from doclint import readiness
+
+    click.echo(readiness.run(list(paths), Path.cwd(), write, fmt, config_path), nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

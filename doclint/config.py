@@ -13,7 +13,7 @@ from typing import Any
 
 from doclint.diagnostics import Severity
 from doclint.errors import ConfigError
-from doclint.sources.files import display_path
+from doclint.sources.files import display_path, exists, is_file, is_inside
 
 CONFIG_FILES = ("doclint.toml", ".doclint.toml", "pyproject.toml")
 DEFAULT_CODE_PATTERN = r"^[A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)+$"
@@ -129,7 +129,7 @@ def find_config_file(root: Path) -> Path | None:
             return candidate
         try:
             data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError, RecursionError):
             continue
         tool = data.get("tool")
         if isinstance(tool, dict) and "doclint" in tool:
@@ -153,6 +153,10 @@ def load_config(root: Path, explicit: Path | None = None, cwd: Path | None = Non
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(shown, "(syntax)", f"invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(
+            shown, "(syntax)", "arrays or tables nest too deeply to be read; flatten them"
+        ) from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("doclint", {}) if isinstance(tool, dict) else {}
@@ -286,22 +290,46 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def _repository(root: Path) -> Path:
+    """The repository holding ``root`` (nearest folder with ``.git``), else ``root``."""
+    for folder in (root, *root.parents):
+        if exists(folder / ".git"):
+            return folder
+    return root
+
+
 def _check_paths(
     config: Config, values: Mapping[str, Any], text: str, shown: str, prefix: str
 ) -> None:
-    """A path the configuration names explicitly must exist."""
-    for key, (attr, kind) in _KEYS.items():
-        if kind not in ("path", "path?") or attr not in values:
+    """A path the configuration names explicitly must exist inside the repository (a pull
+    request can edit the configuration: it must not make doclint read files elsewhere)."""
+    repository = _repository(config.root.resolve())
+    for key in ("source", "evals", "tests"):
+        for pattern in values.get(key, ()):
+            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                raise ConfigError(
+                    shown,
+                    prefix + key,
+                    f"'{pattern}' reaches outside the service; write a pattern relative to the "
+                    "service root, without '..'",
+                    _line_of(text, key),
+                )
+    named = [(key, values[attr]) for key, (attr, kind) in _KEYS.items() if attr in values]
+    for key, value in named:
+        kind = _KEYS[key][1]
+        if kind not in ("path", "path?") and key != "rule-packs":
             continue
-        if not (config.root / values[attr]).exists():
-            raise ConfigError(
-                shown, prefix + key, f"'{values[attr]}' does not exist", _line_of(text, key)
-            )
-    for pack in config.rule_packs:
-        if not (config.root / pack).is_file():
-            raise ConfigError(
-                shown,
-                prefix + "rule-packs",
-                f"rule pack '{pack}' does not exist",
-                _line_of(text, "rule-packs"),
-            )
+        for item in value if key == "rule-packs" else (value,):
+            what = f"rule pack '{item}'" if key == "rule-packs" else f"'{item}'"
+            path = config.root / item
+            if not is_inside(path, repository):
+                raise ConfigError(
+                    shown,
+                    prefix + key,
+                    f"{what} is outside the repository; name a path inside it",
+                    _line_of(text, key),
+                )
+            if not (is_file(path) if key == "rule-packs" else exists(path)):
+                raise ConfigError(
+                    shown, prefix + key, f"{what} does not exist", _line_of(text, key)
+                )

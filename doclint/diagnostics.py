@@ -47,6 +47,29 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """Text that ``--fix`` inserts to resolve a finding: ``text`` (one or more whole lines)
+    goes after line ``after`` of ``path`` (0: at the top). Build one with doclint.fix."""
+
+    path: str
+    after: int
+    text: str
+    description: str = ""
+    more: tuple[Fix, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        found: dict[str, object] = {
+            "description": self.description,
+            "path": self.path,
+            "after_line": self.after,
+            "insert": self.text,
+        }
+        if self.more:
+            found["more"] = [m.to_dict() for m in self.more]
+        return found
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """What a rule (or a parser) found; the engine turns it into a Diagnostic."""
 
@@ -54,7 +77,7 @@ class Finding:
     message: str
     subject: str
     related: tuple[Related, ...] = ()
-    fix: str | None = None
+    fix: Fix | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +103,7 @@ class Diagnostic:
     end_line: int | None = None
     end_column: int | None = None
     related: tuple[Related, ...] = ()
-    fix: str | None = None
+    fix: Fix | str | None = None
     service: str = field(default=".", compare=False)
 
     @property
@@ -107,5 +130,11 @@ class Diagnostic:
             "related": [
                 {"path": r.path, "line": r.line, "message": r.message} for r in self.related
             ],
-            "fix": self.fix,
+            "fix": (
+                self.fix.to_dict()
+                if isinstance(self.fix, Fix)
+                else None
+                if self.fix is None
+                else {"description": self.fix}
+            ),
         }

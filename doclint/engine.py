@@ -5,7 +5,8 @@ from __future__ import annotations
 import fnmatch
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from doclint import sources, suppress
 from doclint.config import Config, load_config
 from doclint.diagnostics import Diagnostic, Finding, Location, Severity
 from doclint.discovery import Target, discover
+from doclint.errors import DoclintError
 from doclint.project import Project
 from doclint.registry import Rule, builtin_rules, input_rule
 
@@ -48,8 +50,10 @@ class Options:
     fail_on: Severity | None = None
     config: Path | None = None
     jobs: int = 1
+    cache: bool = False
     escalate: tuple[str, ...] = ()
     baseline: Path | None = None
+    fix: bool = False
 
 
 @dataclass(slots=True)
@@ -62,6 +66,20 @@ class ServiceResult:
     crashed: bool
     fail_on: Severity
     rules: list[Rule] = field(default_factory=list)
+    catalog: list[Rule] = field(default_factory=list)
+
+    def portable(self) -> ServiceResult:
+        """This result without the rules' functions (for the cache and worker processes),
+        with the built-in rules' metadata as ``catalog``."""
+        return ServiceResult(
+            self.name,
+            self.diagnostics,
+            self.files,
+            self.crashed,
+            self.fail_on,
+            [replace(r, check=None) for r in self.rules],
+            [replace(r, check=None) for r in builtin_rules()],
+        )
 
 
 @dataclass(slots=True)
@@ -236,6 +254,10 @@ def check_project(project: Project, options: Options) -> ServiceResult:
     diagnostics.extend(problems(enabled_ids))
     diagnostics = [d for d in diagnostics if not _ignored_by_file(d, project)]
     diagnostics, unused = suppress.apply(project, diagnostics, enabled)
+    if options.fix:
+        from doclint.fixers import attach
+
+        diagnostics = attach(project, diagnostics)
     if suppress.UNUSED in enabled_ids:
         diagnostics.extend(_stamp(by_id[suppress.UNUSED], f, config, service) for f in unused)
     unique = {(d.sort_key, d.name): d for d in diagnostics}
@@ -250,20 +272,69 @@ def check_project(project: Project, options: Options) -> ServiceResult:
 
 
 def check_target(target: Target, options: Options) -> ServiceResult:
-    """Load one service's configuration and check it."""
+    """Load one service's configuration and check it (through the cache when it is on)."""
     config = load_config(target.root, options.config, cwd=options.cwd)
-    return check_project(Project(target.root, config, options.cwd), options)
+    project = Project(target.root, config, options.cwd)
+    if not options.cache or options.fix:
+        return check_project(project, options)
+    from doclint.cache import Results
+
+    chosen = (options.select, options.ignore, options.extend_select, options.escalate)
+    salt = (config.fingerprint(), repr(chosen), str(options.fail_on), date.today().isoformat())
+    stored = Results(project.root, project.cwd, salt)
+    hit = stored.get()
+    if isinstance(hit, ServiceResult):
+        return hit
+    project.enable_cache()
+    result = check_project(project, options)
+    if not result.crashed:  # a crash may not happen again: never replay one
+        stored.put(result.portable(), project.files_read.values())
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    message: str
+    exit_code: int
+
+
+def _check_in_worker(target: Target, options: Options) -> ServiceResult | _Failure:
+    try:
+        return check_target(target, options).portable()
+    except DoclintError as exc:
+        return _Failure(str(exc), exc.exit_code)
+
+
+def _check_all(targets: list[Target], options: Options) -> list[ServiceResult]:
+    """Check the services, in ``options.jobs`` processes when there are several."""
+    if options.jobs <= 1 or len(targets) <= 1:
+        return [check_target(target, options) for target in targets]
+    for target in targets:  # configuration errors stop the run before any work starts
+        load_config(target.root, options.config, cwd=options.cwd)
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(options.jobs, len(targets))) as pool:
+        done = list(pool.map(_check_in_worker, targets, [options] * len(targets)))
+    results = []
+    for outcome in done:
+        if isinstance(outcome, _Failure):
+            error = DoclintError(outcome.message)
+            error.exit_code = outcome.exit_code
+            raise error
+        results.append(outcome)
+    return results
 
 
 def run(paths: list[Path], options: Options) -> Report:
     """Check every service the paths name; configuration errors raise ConfigError."""
     targets = discover(paths, options.cwd)
-    results = [check_target(target, options) for target in targets]
+    results = _check_all(targets, options)
     rules: dict[str, Rule] = {}
     for result in results:
         for candidate in result.rules:
             rules.setdefault(candidate.id, candidate)
-    for candidate in builtin_rules():
+    known = results[0].catalog if results and all(r.catalog for r in results) else None
+    for candidate in known if known is not None else builtin_rules():
         rules.setdefault(candidate.id, candidate)
     report = Report(results, dict(sorted(rules.items())))
     if options.baseline is not None:

@@ -10,6 +10,11 @@ from doclint.project import Project
 
 INSPECTORS: dict[str, str] = {
     "docs": "doclint.inspect:inspect_docs",
+    "schema": "doclint.sources.flyway:inspect_json",
+    "events": "doclint.sources.events:inspect_json",
+    "openapi": "doclint.sources.openapi:inspect_json",
+    "errors": "doclint.sources.errors:inspect_json",
+    "metrics": "doclint.sources.telemetry:inspect_json",
 }
 
 

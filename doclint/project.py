@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from doclint.config import Config
-from doclint.diagnostics import Problem
+from doclint.diagnostics import Finding, Location, Problem
 from doclint.sources.files import TextFile, display_path, is_inside, read_text
+from doclint.sources.markdown import MAX_NESTING as MAX_MARKDOWN_NESTING
 from doclint.sources.markdown import Document, parse_markdown
-from doclint.sources.structured import Located, load_structured
+from doclint.sources.markdown import nesting_depth as markdown_nesting
+
+if TYPE_CHECKING:
+    from doclint.cache import Models
+    from doclint.sources.structured import Located
 
 T = TypeVar("T")
 
@@ -28,6 +33,16 @@ class Project:
         self.files_read: dict[str, Path] = {}
         self._texts: dict[Path, TextFile | None] = {}
         self._cache: dict[str, Any] = {}
+        self._disk: Models | None = None
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Project is never pickled (cached values must not hold one)")
+
+    def enable_cache(self) -> None:
+        """Keep the models that are safe to cache in ``.doclint_cache/`` (SPEC §5.7)."""
+        from doclint.cache import models
+
+        self._disk = models(self)
 
     # -- paths ---------------------------------------------------------------------------
     @property
@@ -68,6 +83,8 @@ class Project:
         """Files under the root matching any of ``patterns`` (``dir/**`` means every file)."""
         found: set[Path] = set()
         for pattern in patterns:
+            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                continue  # never look outside the service (the configuration rejects these)
             if pattern.endswith("**"):
                 pattern += "/*"
             for path in self.root.glob(pattern):
@@ -84,6 +101,8 @@ class Project:
 
     def read(self, path: Path) -> TextFile | None:
         """The text of ``path``, read once; unreadable files become DL901 problems."""
+        if self._disk is not None:
+            self._disk.touched(path)
         if path in self._texts:
             return self._texts[path]
         shown = self.display(path)
@@ -99,7 +118,9 @@ class Project:
         return text
 
     def cached(self, key: str, factory: Callable[[], T]) -> T:
-        """Compute ``factory()`` once per run under ``key``."""
+        """Compute ``factory()`` once per run under ``key`` (on disk too, with the cache on)."""
+        if self._disk is not None:
+            return self._disk.cached(key, factory, self._cache)
         if key not in self._cache:
             self._cache[key] = factory()
         value: T = self._cache[key]
@@ -109,6 +130,8 @@ class Project:
         """YAML or JSON at ``path`` with node lines; problems are recorded, None returned."""
 
         def load() -> Located | None:
+            from doclint.sources.structured import load_structured  # YAML only when needed
+
             text = self.read(path)
             if text is None:
                 return None
@@ -128,6 +151,21 @@ class Project:
             text = self.read(path)
             if text is None:
                 return None
+            depth, line = markdown_nesting(text.text)
+            if depth > MAX_MARKDOWN_NESTING:
+                from doclint.sources.structured import TOO_DEEP
+
+                self.add_problem(
+                    Problem(
+                        TOO_DEEP,
+                        Finding(
+                            Location(text.display, line),
+                            f"lists or blockquotes nest more than {MAX_MARKDOWN_NESTING} levels "
+                            "deep; doclint reads only the outer levels — flatten them",
+                            text.display,
+                        ),
+                    )
+                )
             return parse_markdown(text.text, path, text.display, self.rel(path))
 
         return self.cached(f"markdown:{path}", load)

@@ -32,8 +32,10 @@ class Directive:
     used: bool = False
     names: set[str] = field(default_factory=set)
 
-    def covers(self, diagnostic: Diagnostic) -> bool:
-        if not (self.first <= diagnostic.line <= self.last):
+    def covers(self, diagnostic: Diagnostic, line: int | None = None) -> bool:
+        """Whether this directive suppresses ``diagnostic`` at its line (or at ``line``, the
+        line of one of its related source locations)."""
+        if not (self.first <= (diagnostic.line if line is None else line) <= self.last):
             return False
         return not self.rules or any(
             diagnostic.rule.upper().startswith(r.upper()) or diagnostic.name == r
@@ -119,6 +121,15 @@ def apply(
             if directive.covers(diagnostic):
                 directive.used = True
                 suppressed = True
+        # `# doclint: ignore[DL201]` on a source line (YAML, SQL, code) suppresses the
+        # findings that name that line as where the source states the fact
+        for related in diagnostic.related:
+            if not related.path.lower().endswith(_LINE_FILES):
+                continue
+            for directive in table.get(related.path, ()):
+                if directive.covers(diagnostic, related.line):
+                    directive.used = True
+                    suppressed = True
         if not suppressed:
             kept.append(diagnostic)
     enabled_ids = {r.id for r in enabled} | {r.name for r in enabled}

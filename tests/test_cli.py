@@ -12,8 +12,18 @@ from tests.test_engine import broken_service
 from tests.test_template import minimal_service
 
 FIELDS = {
-    "rule", "name", "severity", "path", "line", "column", "end_line", "end_column", "message",
-    "subject", "related", "fix",
+    "rule",
+    "name",
+    "severity",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "message",
+    "subject",
+    "related",
+    "fix",
 }
 
 
@@ -70,7 +80,7 @@ def test_output_file_quiet_statistics(tmp_path: Path, run_cli) -> None:  # type:
 def test_configuration_error_exits_2_naming_the_key(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     minimal_service(tmp_path)
     write_tree(tmp_path, {"doclint.toml": "[data]\ntenant-colum = 'org_id'\n"})
-    code, out, err = run_cli(["check"], tmp_path)
+    code, _out, err = run_cli(["check"], tmp_path)
     assert code == 2
     assert "doclint.toml:2: data.tenant-colum: unknown key; did you mean" in err
     assert "Traceback" not in err
@@ -104,7 +114,10 @@ def test_rules_explain_inspect_version(tmp_path: Path, run_cli) -> None:  # type
     assert code == 0 and payload["service"] == "svc"
     docs = {d["path"]: d for d in payload["docs"]["documents"]}
     assert docs["svc/docs/DOMAIN_MODEL.md"]["headings"][0] == {
-        "level": 1, "text": "Domain model", "line": 1, "slug": "domain-model",
+        "level": 1,
+        "text": "Domain model",
+        "line": 1,
+        "slug": "domain-model",
     }
 
 
@@ -117,8 +130,11 @@ def test_readme_rule_table_is_current() -> None:
 
 def test_module_entry_point_runs(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "doclint", "--version"], capture_output=True, text=True,
-        cwd=REPO, check=False,
+        [sys.executable, "-m", "doclint", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     assert result.returncode == 0 and result.stdout.startswith("doclint ")
 

@@ -30,7 +30,7 @@ SECTIONS = {
 def minimal_service(root: Path) -> Path:
     files = {}
     for name, sections in SECTIONS.items():
-        body = [f"# {name[:-3]}", ""]
+        body = [f"# {name[:-3].replace('_', ' ').title()}", ""]
         for section in sections:
             body += [f"## {section}", "", f"The {section.lower()} of the service.", ""]
         files[f"docs/{name}"] = "\n".join(body)
@@ -47,6 +47,14 @@ def minimal_service(root: Path) -> Path:
         "```bash\nmake setup && npm run dev\n./scripts/seed.sh --tenant demo\n"
         "pnpm install\nyarn build\n```\n\n"
         "See [security](SECURITY_MODEL.md#multi-tenancy) and [top](#steps).\n"
+    )
+    example = '<!-- doclint: schema=../schemas/snapshot.json -->\n```json\n{"id": "s1"}\n```\n'
+    files["docs/SYNC_CONTRACT.md"] = (
+        f"# Sync contract\n\n## Snapshot\n\n{example}\n## Push\n\n{example}"
+    )
+    files["schemas/snapshot.json"] = (
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",'
+        ' "required": ["id"], "properties": {"id": {"type": "string"}}}\n'
     )
     files["Makefile"] = "setup: deps\n\tnpm ci\nrun:\n\tnpm start\n"
     files["package.json"] = '{"scripts": {"dev": "tsx src/main.ts", "build": "tsc"}}\n'
@@ -72,7 +80,7 @@ def test_missing_document(tmp_path: Path) -> None:
 
 def test_link_to_a_missing_required_document_is_reported_once(tmp_path: Path) -> None:
     root = minimal_service(tmp_path)
-    edit(root / "docs/ERROR_CODES.md", "# ERROR_CODES", "# Codes\n\nSee [f](FAILURE_MODES.md).")
+    edit(root / "docs/ERROR_CODES.md", "# Error Codes", "# Codes\n\nSee [f](FAILURE_MODES.md).")
     (root / "docs" / "FAILURE_MODES.md").unlink()
     assert summary(check(root)) == [("DL101", "docs/FAILURE_MODES.md", 1)]
 

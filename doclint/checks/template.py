@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from doclint.config import Config
@@ -12,6 +13,7 @@ from doclint.diagnostics import Finding, Location, Related, Severity
 from doclint.packs import DocumentSpec, Pack, default_pack, load_pack
 from doclint.project import Project
 from doclint.registry import Rule, rule
+from doclint.sources.files import exists, is_file
 from doclint.sources.markdown import Document, Section
 from doclint.text import github_slug, heading_key
 
@@ -235,20 +237,98 @@ _CHECKS: dict[str, Callable[[Pack], Callable[[Project], Iterable[Finding]]]] = {
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def _link_targets(project: Project) -> Iterator[tuple[Document, int, str, Path | None, str]]:
-    """(document, line, target, resolved file or None for same-document, anchor)."""
+def split_link(document: Document, target: str) -> tuple[Path | None, str] | None:
+    """(file the relative link names, or None for the same document; its anchor), or None
+    for a link doclint does not check (a URL, an absolute path, an empty target)."""
+    target = target.strip()
+    if not target or _SCHEME.match(target) or target.startswith(("//", "/")):
+        return None
+    file_part, _, anchor = target.partition("#")
+    file_part = file_part.split("?", 1)[0]
+    return ((document.path.parent / file_part) if file_part else None), anchor
+
+
+@dataclass(frozen=True, slots=True)
+class LinkIssue:
+    """Why a link does not resolve: ``kind`` is ``file`` or ``anchor``."""
+
+    kind: str
+    message: str
+    related: tuple[Related, ...] = ()
+
+
+def link_issue(project: Project, document: Document, target: str) -> LinkIssue | None:
+    """What is wrong with a relative link of ``document`` (SPEC §4.1), or None. A link to a
+    missing required document, or to a missing required section, is no issue here: the
+    missing-document and missing-section rules report those once."""
+    parts = split_link(document, target)
+    if parts is None:
+        return None
+    resolved, anchor = parts
+    target = target.strip()
+    if resolved is not None:
+        try:
+            inside = resolved.resolve().is_relative_to(project.repo_root)
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside:
+            return LinkIssue(
+                "file",
+                f"link '{target}' leaves the repository; doclint does not follow it — link to "
+                "a file inside the repository",
+            )
+        if not exists(resolved):
+            if resolved.resolve() in _required_paths(project):
+                return None
+            return LinkIssue(
+                "file",
+                f"link '{target}' points at {project.rel(resolved.resolve())}, which does not "
+                "exist; fix the path or create the file",
+            )
+    if not anchor:
+        return None
+    if resolved is None:
+        target_doc: Document | None = document
+    elif resolved.suffix.lower() == ".md" and is_file(resolved):
+        target_doc = project.markdown(resolved)
+    else:
+        return None
+    if target_doc is None or anchor.lower() in target_doc.anchors:
+        return None
+    if anchor.lower() in _required_anchors(project).get(target_doc.path.resolve(), set()):
+        return None
+    close = _closest(anchor.lower(), target_doc.anchors)
+    hint = f" (did you mean '#{close}'?)" if close else ""
+    return LinkIssue(
+        "anchor",
+        f"link '{target}': {target_doc.rel} has no heading with the anchor '#{anchor}'{hint}",
+        (Related(target_doc.display, 1, f"headings of {target_doc.rel}"),),
+    )
+
+
+def _link_findings(project: Project, kind: str) -> Iterator[Finding]:
+    from doclint.readiness import item_link_lines
+
+    checklist_rows = item_link_lines(project)  # the readiness rules check these links
     for document in project.docs():
         for link in document.links:
-            target = link.target.strip()
-            if not target or _SCHEME.match(target) or target.startswith(("//", "/")):
+            if (document.display, link.line) in checklist_rows:
                 continue
-            file_part, _, anchor = target.partition("#")
-            file_part = file_part.split("?", 1)[0]
-            resolved = (document.path.parent / file_part) if file_part else None
-            yield document, link.line, target, resolved, anchor
+            issue = link_issue(project, document, link.target)
+            if issue is not None and issue.kind == kind:
+                yield Finding(
+                    Location(document.display, link.line),
+                    issue.message,
+                    f"{document.rel} -> {link.target.strip()}",
+                    issue.related,
+                )
 
 
 def _required_paths(project: Project) -> set[Path]:
+    return project.cached("template:required-paths", lambda: _pack_paths(project))
+
+
+def _pack_paths(project: Project) -> set[Path]:
     return {
         (project.docs_dir / spec.path).resolve()
         for pack in packs(project.config)
@@ -260,6 +340,10 @@ def _required_paths(project: Project) -> set[Path]:
 def _required_anchors(project: Project) -> dict[Path, set[str]]:
     """Slugs of the sections packs require, by document: a link to one of them that is
     missing is reported once, as missing-section, not again as a broken anchor."""
+    return project.cached("template:required-anchors", lambda: _pack_anchors(project))
+
+
+def _pack_anchors(project: Project) -> dict[Path, set[str]]:
     anchors: dict[Path, set[str]] = {}
     for pack in packs(project.config):
         for spec in pack.documents:
@@ -277,29 +361,7 @@ def broken_link(project: Project) -> Iterator[Finding]:
     Fix: point the link at the existing file, or create it. A link to a required document
     that is missing is reported once, as missing-document, not here.
     """
-    required = _required_paths(project)
-    repo = project.repo_root
-    for document, line, target, resolved, _anchor in _link_targets(project):
-        if resolved is None:
-            continue
-        try:
-            inside = resolved.resolve().is_relative_to(repo)
-        except (OSError, RuntimeError):
-            inside = False
-        if not inside:
-            yield Finding(
-                Location(document.display, line),
-                f"link '{target}' leaves the repository; doclint does not follow it — link to "
-                "a file inside the repository",
-                f"{document.rel} -> {target}",
-            )
-        elif not resolved.exists() and resolved.resolve() not in required:
-            yield Finding(
-                Location(document.display, line),
-                f"link '{target}' points at {project.rel(resolved.resolve())}, which does not "
-                "exist; fix the path or create the file",
-                f"{document.rel} -> {target}",
-            )
+    yield from _link_findings(project, "file")
 
 
 @rule("DL107", "broken-anchor", Severity.ERROR, needs=("docs",))
@@ -312,30 +374,7 @@ def broken_anchor(project: Project) -> Iterator[Finding]:
     Bad: `[tenancy](SECURITY_MODEL.md#multitenancy)` when the heading is "Multi-tenancy".
     Fix: use the heading's slug (`#multi-tenancy`), or rename the heading.
     """
-    required = _required_anchors(project)
-    for document, line, target, resolved, anchor in _link_targets(project):
-        if not anchor:
-            continue
-        if resolved is None:
-            target_doc: Document | None = document
-        elif resolved.suffix.lower() == ".md" and resolved.is_file():
-            if not resolved.resolve().is_relative_to(project.repo_root):
-                continue
-            target_doc = project.markdown(resolved)
-        else:
-            continue
-        if target_doc is None or anchor.lower() in target_doc.anchors:
-            continue
-        if anchor.lower() in required.get(target_doc.path.resolve(), set()):
-            continue
-        close = _closest(anchor.lower(), target_doc.anchors)
-        hint = f" (did you mean '#{close}'?)" if close else ""
-        yield Finding(
-            Location(document.display, line),
-            f"link '{target}': {target_doc.rel} has no heading with the anchor '#{anchor}'{hint}",
-            f"{document.rel} -> {target}",
-            (Related(target_doc.display, 1, f"headings of {target_doc.rel}"),),
-        )
+    yield from _link_findings(project, "anchor")
 
 
 def _closest(word: str, options: Iterable[str]) -> str | None:
@@ -539,7 +578,7 @@ def _check_command(
     for candidate in candidates:
         if candidate.startswith(("./", "../")):
             path = (project.root / candidate).resolve()
-            if not path.is_relative_to(project.root) or not path.exists():
+            if not path.is_relative_to(project.root) or not exists(path):
                 yield Finding(
                     where,
                     f"`{candidate}` does not exist in the service; fix the path or add the script",

@@ -11,6 +11,10 @@ if TYPE_CHECKING:
 FORMATS: dict[str, str] = {
     "text": "doclint.reporters.text",
     "json": "doclint.reporters.json",
+    "sarif": "doclint.reporters.sarif",
+    "github": "doclint.reporters.github",
+    "junit": "doclint.reporters.junit",
+    "gitlab": "doclint.reporters.gitlab",
 }
 
 

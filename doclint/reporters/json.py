@@ -22,4 +22,15 @@ def render(report: Report, *, color: bool = False) -> str:
         },
         "diagnostics": [d.to_dict() for d in report.diagnostics],
     }
+    if report.baseline is not None:
+        summary = payload["summary"]
+        assert isinstance(summary, dict)
+        summary["baseline"] = {
+            "file": report.baseline.path,
+            "hidden": report.baseline.suppressed,
+            "fixed": [
+                {"rule": rule, "path": path, "subject": subject}
+                for rule, path, subject in report.baseline.fixed
+            ],
+        }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

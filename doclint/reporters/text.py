@@ -19,6 +19,8 @@ def summary_line(report: Report) -> str:
     services = _plural(len(report.services), "service")
     files = _plural(report.files, "file")
     total = len(report.diagnostics)
+    if report.baseline is not None:
+        files += f"; {report.baseline.describe()}"
     if total == 0:
         return f"All checks passed ({services}, {files})."
     counts = ", ".join(

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 
 LOADERS: dict[str, str] = {
     "docs": "doclint.project:Project.docs",
+    "schema": "doclint.sources.flyway:schema",
+    "events": "doclint.sources.events:events",
+    "openapi": "doclint.sources.openapi:openapi",
+    "errors": "doclint.sources.errors:errors",
+    "telemetry": "doclint.sources.telemetry:telemetry",
+    "results": "doclint.engine:results",
 }
 
 

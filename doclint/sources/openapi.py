@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from doclint.diagnostics import Finding, Location, Problem
-from doclint.sources.files import is_inside, read_text
+from doclint.sources.files import is_file, is_inside, read_text
 from doclint.sources.structured import Located, load_structured
 
 if TYPE_CHECKING:
@@ -368,7 +368,7 @@ class Resolver:
                     ref,
                 )
                 return None
-            if not candidate.is_file():
+            if not is_file(candidate):
                 self._problem(
                     UNRESOLVED_REF, ref_site, f"$ref '{ref}': file {relative} not found", ref
                 )

@@ -13,6 +13,44 @@ from doclint.text import column_role, github_slug, heading_key
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 
+MAX_NESTING = 50
+_CONTAINER = re.compile(r"[ \t]{0,3}(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]?")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+
+
+def nesting_depth(text: str) -> tuple[int, int]:
+    """An upper bound of the blockquote and list nesting of ``text`` and the line where it
+    first goes over ``MAX_NESTING`` (else where it peaks); fenced code is skipped. The parser
+    stops nesting silently at its own limit, so deeper documents are reported beforehand."""
+    best, best_line, first_over = 0, 1, 0
+    fence = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        opening = _FENCE.match(line)
+        if opening:
+            marker = opening.group(1)
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = ""
+            continue
+        if fence:
+            continue
+        expanded = line.expandtabs(4) if "\t" in line else line
+        body = expanded.lstrip(" ")
+        markers, position = 0, 0
+        while True:
+            match = _CONTAINER.match(body, position)
+            if match is None or match.end() == position or markers > MAX_NESTING:
+                break
+            markers += 1
+            position = match.end()
+        depth = markers + (len(expanded) - len(body)) // 2 if markers else 0
+        if depth > MAX_NESTING and not first_over:
+            first_over = number
+        if depth > best:
+            best, best_line = depth, number
+    return best, first_over or best_line
+
 
 @dataclass(frozen=True, slots=True)
 class Heading:

@@ -1,10 +1,11 @@
 """YAML and JSON loading that keeps the line of every node, safely.
 
-YAML is composed with PyYAML's safe (C when available) composer, then built here so that every
-mapping key and sequence item remembers its line. Alias expansion is bounded and nesting depth
-is checked before the parser sees the text, since libyaml's composer recurses in C. JSON is
-loaded with the standard library for speed; its lines are computed only when a finding needs
-one.
+YAML is parsed into events by PyYAML's safe (C when available) parser, and the data is built
+here from those events with an explicit stack, so that every mapping key and sequence item
+remembers its line. No tag constructs an object, alias expansion and nesting depth are bounded,
+and nothing recurses (libyaml's own composer recurses in C, and a few thousand `- - -` crash
+it). JSON is loaded with the standard library for speed; its lines are computed only when a
+finding needs one.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ INVALID_YAML = "DL902"
 INVALID_JSON = "DL903"
 TOO_DEEP = "DL904"
 
-MAX_DEPTH = 512
+MAX_DEPTH = 100
 MAX_EXPANDED_NODES = 2_000_000
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -94,18 +95,48 @@ def nesting_depth(text: str) -> tuple[int, int]:
 def load_json(text: str, display: str) -> tuple[Located | None, list[Problem]]:
     """Parse JSON; syntax errors and excessive nesting become problems with their line."""
     if not text.strip():
-        return None, [_problem(INVALID_JSON, display, 1, "file is empty; expected a JSON value")]
+        return None, [
+            _problem(
+                INVALID_JSON, display, 1, "file is empty; write a JSON value in it or delete it"
+            )
+        ]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [_problem(INVALID_JSON, display, exc.lineno, f"invalid JSON: {exc.msg}")]
+        return None, [
+            _problem(
+                INVALID_JSON,
+                display,
+                exc.lineno,
+                f"invalid JSON at column {exc.colno}: {exc.msg}; fix the syntax on this line",
+            )
+        ]
     except RecursionError:
         _, line = nesting_depth(text)
-        return None, [_problem(TOO_DEEP, display, line, "JSON nests too deeply to be read")]
+        return None, [
+            _problem(TOO_DEEP, display, line, "JSON nests too deeply to be read; flatten it")
+        ]
+    except ValueError:  # an integer literal longer than Python converts (4,300 digits)
+        long_number = re.search(r"\d{4000,}", text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else 1
+        return None, [
+            _problem(
+                INVALID_JSON,
+                display,
+                line,
+                "invalid JSON: a number has more digits than doclint reads; shorten it "
+                "or write it as a string",
+            )
+        ]
     depth, line = nesting_depth(text)
     if depth > MAX_DEPTH:
         return None, [
-            _problem(TOO_DEEP, display, line, f"JSON nests {depth} levels deep (limit {MAX_DEPTH})")
+            _problem(
+                TOO_DEEP,
+                display,
+                line,
+                f"JSON nests {depth} levels deep (limit {MAX_DEPTH}); flatten the structure",
+            )
         ]
     return Located(data, display, text, is_json=True), []
 
@@ -113,28 +144,42 @@ def load_json(text: str, display: str) -> tuple[Located | None, list[Problem]]:
 def load_yaml(text: str, display: str) -> tuple[Located | None, list[Problem]]:
     """Parse YAML safely (one document); problems say what is wrong and on which line."""
     if not text.strip():
-        return None, [_problem(INVALID_YAML, display, 1, "file is empty; expected a YAML mapping")]
-    depth, line = nesting_depth(text)
-    if depth > MAX_DEPTH:
         return None, [
-            _problem(TOO_DEEP, display, line, f"YAML nests {depth} levels deep (limit {MAX_DEPTH})")
+            _problem(
+                INVALID_YAML, display, 1, "file is empty; write a YAML mapping in it or delete it"
+            )
         ]
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return _YamlBuilder(loader, display, text).build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = mark.line + 1 if mark is not None else 1
+        where = _mark_line(mark, text) if mark is not None else 1
         what = exc.problem or exc.context or "syntax error"
-        source_line = text.split("\n")[where - 1] if where <= text.count("\n") + 1 else ""
-        hint = " (YAML does not allow tabs for indentation)" if "\t" in source_line else ""
+        lines = text.split("\n")
+        source_line = lines[where - 1] if where <= len(lines) else ""
+        hint = ""
+        if "\t" in source_line:
+            hint = " (YAML does not allow tabs for indentation; indent with spaces)"
+        elif exc.context and exc.context_mark is not None and exc.problem is not None:
+            opened = _mark_line(exc.context_mark, text)
+            hint = f" ({exc.context} opened on line {opened}; close it or fix the line)"
         return None, [_problem(INVALID_YAML, display, where, f"invalid YAML: {what}{hint}")]
+    except yaml.reader.ReaderError as exc:
+        where = text.count("\n", 0, max(0, min(exc.position, len(text)))) + 1
+        return None, [
+            _problem(
+                INVALID_YAML,
+                display,
+                where,
+                f"invalid YAML: character {exc.character!r} is not allowed ({exc.reason}); "
+                "remove it",
+            )
+        ]
     except yaml.YAMLError as exc:
         return None, [_problem(INVALID_YAML, display, 1, f"invalid YAML: {exc}")]
-    except RecursionError:
-        return None, [_problem(TOO_DEEP, display, line, "YAML nests too deeply to be read")]
-    if node is None:
-        return None, [_problem(INVALID_YAML, display, 1, "file holds no YAML document")]
-    return _build(node, display, text)
+    finally:
+        loader.dispose()
 
 
 def load_structured(text: str, display: str) -> tuple[Located | None, list[Problem]]:
@@ -147,10 +192,8 @@ def load_structured(text: str, display: str) -> tuple[Located | None, list[Probl
 _BOOL = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    tag = node.tag
-    value: str = node.value
-    if tag.endswith(":str") or node.style in ("'", '"', "|", ">"):
+def _scalar_value(tag: str, value: str, style: str | None) -> Any:
+    if tag.endswith(":str") or style in ("'", '"', "|", ">"):
         return value
     if tag.endswith(":null"):
         return None
@@ -170,84 +213,220 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
-def _build(root: yaml.Node, display: str, text: str) -> tuple[Located | None, list[Problem]]:
-    located = Located(None, display, text)
-    built: dict[int, Any] = {}
-    sizes: dict[int, int] = {}
-    state: dict[int, int] = {}  # 1: on the stack, 2: done
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if not children_done:
-            if state.get(key) == 2:
-                continue
-            if state.get(key) == 1:
-                return None, [
-                    _problem(
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _mark_line(mark: Any, text: str) -> int:
+    """1-based line of a parser mark, counting only LF as a line break (as doclint does)."""
+    last = text.count("\n") + 1
+    if _OTHER_BREAKS.search(text) is None:
+        return min(int(mark.line) + 1, last)
+    return min(text.count("\n", 0, max(0, min(int(mark.index), len(text)))) + 1, last)
+
+
+class _Frame:
+    """A sequence or mapping being built from YAML events."""
+
+    __slots__ = ("anchor", "key", "key_line", "line", "lines", "merge", "size", "value")
+
+    def __init__(self, value: list[Any] | dict[Any, Any], line: int, anchor: str | None) -> None:
+        self.value = value
+        self.line = line
+        self.anchor = anchor
+        self.lines: dict[Any, int] = {}
+        self.size = 1
+        self.key: Any = _NO_KEY
+        self.key_line = line
+        self.merge = False
+
+
+_NO_KEY = object()
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _YamlBuilder:
+    """Builds Python data from the parser's events with an explicit stack.
+
+    Depth, alias expansion and recursive aliases are bounded here, so no input can exhaust
+    the C stack (libyaml's own composer recurses) or memory.
+    """
+
+    def __init__(self, loader: Any, display: str, text: str) -> None:
+        self.loader = loader
+        self.display = display
+        self.other_breaks = _OTHER_BREAKS.search(text) is not None
+        self.text = text
+        self.located = Located(None, display, text)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: dict[str, int] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = _NO_KEY
+        self.nodes = 0
+        self.expanded = 0
+
+    def problem(self, rule: str, line: int, message: str) -> tuple[None, list[Problem]]:
+        return None, [_problem(rule, self.display, line, message)]
+
+    def build(self) -> tuple[Located | None, list[Problem]]:
+        loader = self.loader
+        documents = 0
+        while loader.check_event():
+            event = loader.get_event()
+            mark = event.start_mark
+            line = (
+                mark.line + 1
+                if not self.other_breaks
+                else self.text.count("\n", 0, min(mark.index, len(self.text))) + 1
+            )
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return self.problem(
                         INVALID_YAML,
-                        display,
-                        node.start_mark.line + 1,
-                        "invalid YAML: an alias refers to a node that contains it "
-                        "(recursive alias)",
+                        line,
+                        "invalid YAML: the file holds more than one document; keep one "
+                        "document (remove the second '---')",
                     )
-                ]
-            state[key] = 1
-            stack.append((node, True))
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    stack.append((v, False))
-                    stack.append((k, False))
-            elif isinstance(node, yaml.SequenceNode):
-                for item in node.value:
-                    stack.append((item, False))
-            continue
-        state[key] = 2
-        if isinstance(node, yaml.ScalarNode):
-            built[key] = _scalar(node)
-            sizes[key] = 1
-            continue
-        size = 1
-        if isinstance(node, yaml.SequenceNode):
-            items = [built[id(item)] for item in node.value]
-            size += sum(sizes[id(item)] for item in node.value)
-            located._key_lines[id(items)] = {
-                index: item.start_mark.line + 1 for index, item in enumerate(node.value)
-            }
-            value: Any = items
-        else:
-            mapping: dict[Any, Any] = {}
-            lines: dict[Any, int] = {}
-            for k, v in node.value:
-                name = built[id(k)]
-                if isinstance(name, list | dict):
-                    name = str(name)
-                if k.tag == "tag:yaml.org,2002:merge" and isinstance(built[id(v)], dict):
-                    for mk, mv in built[id(v)].items():
-                        mapping.setdefault(mk, mv)
-                        lines.setdefault(mk, v.start_mark.line + 1)
-                    size += sizes[id(v)]
-                    continue
-                mapping[name] = built[id(v)]
-                lines[name] = k.start_mark.line + 1
-                size += sizes[id(k)] + sizes[id(v)]
-            located._key_lines[id(mapping)] = lines
-            value = mapping
-        if size > MAX_EXPANDED_NODES:
-            return None, [
-                _problem(
-                    INVALID_YAML,
-                    display,
-                    node.start_mark.line + 1,
-                    f"invalid YAML: aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
-                    "(an alias bomb?); doclint does not expand it",
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor in self.open_anchors:
+                    return self.problem(
+                        INVALID_YAML,
+                        line,
+                        f"invalid YAML: alias '*{event.anchor}' refers to a node that contains "
+                        "it (recursive alias); remove the alias",
+                    )
+                if event.anchor not in self.anchors:
+                    return self.problem(
+                        INVALID_YAML,
+                        line,
+                        f"invalid YAML: alias '*{event.anchor}' has no anchor "
+                        f"'&{event.anchor}' before it; define the anchor first",
+                    )
+                value, size = self.anchors[event.anchor]
+                self.expanded += size
+                if self.expanded > self.limit():
+                    return self.bomb(line)
+                failed = self.add(value, size, line, False)
+            elif isinstance(event, yaml.ScalarEvent):
+                self.nodes += 1
+                self.expanded += 1
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+                value = _scalar_value(tag, event.value, event.style)
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (value, 1)
+                failed = self.add(value, 1, line, tag == _MERGE_TAG)
+            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                self.nodes += 1
+                self.expanded += 1
+                if len(self.stack) >= MAX_DEPTH:
+                    return self.problem(
+                        TOO_DEEP,
+                        line,
+                        f"YAML nests more than {MAX_DEPTH} levels deep; flatten the structure",
+                    )
+                container: list[Any] | dict[Any, Any] = (
+                    [] if isinstance(event, yaml.SequenceStartEvent) else {}
                 )
-            ]
-        located._node_lines[id(value)] = node.start_mark.line + 1
-        built[key] = value
-        sizes[key] = size
-    located.data = built[id(root)]
-    return located, []
+                if event.anchor is not None:
+                    self.open_anchors[event.anchor] = self.open_anchors.get(event.anchor, 0) + 1
+                self.stack.append(_Frame(container, line, event.anchor))
+                continue
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                frame = self.stack.pop()
+                self.located._key_lines[id(frame.value)] = frame.lines
+                self.located._node_lines[id(frame.value)] = frame.line
+                if frame.anchor is not None:
+                    count = self.open_anchors[frame.anchor] - 1
+                    if count:
+                        self.open_anchors[frame.anchor] = count
+                    else:
+                        del self.open_anchors[frame.anchor]
+                    self.anchors[frame.anchor] = (frame.value, frame.size)
+                failed = self.add(frame.value, frame.size, frame.line, False)
+            else:
+                continue
+            if failed is not None:
+                return failed
+        if self.root is _NO_KEY:
+            return self.problem(
+                INVALID_YAML,
+                1,
+                "file holds no YAML document (only comments?); write one or delete the file",
+            )
+        self.located.data = self.root
+        return self.located, []
+
+    def limit(self) -> int:
+        """Alias expansion allowed: generous for real files, far below a bomb's."""
+        return min(MAX_EXPANDED_NODES, 100_000 + 10 * self.nodes)
+
+    def bomb(self, line: int) -> tuple[None, list[Problem]]:
+        return self.problem(
+            INVALID_YAML,
+            line,
+            f"invalid YAML: aliases expand to more than {self.limit():,} nodes (an alias "
+            "bomb?); doclint does not expand it — remove the repeated aliases",
+        )
+
+    def add(
+        self, value: Any, size: int, line: int, is_merge_key: bool
+    ) -> tuple[None, list[Problem]] | None:
+        """Put a finished node into the container being built (or make it the root)."""
+        if not self.stack:
+            self.root = value
+            return None
+        frame = self.stack[-1]
+        frame.size += size
+        if isinstance(frame.value, list):
+            frame.lines[len(frame.value)] = line
+            frame.value.append(value)
+            return None
+        if frame.key is _NO_KEY:
+            if isinstance(value, list | dict):
+                value = _key_text(value)
+            frame.key = value
+            frame.key_line = line
+            frame.merge = is_merge_key
+            return None
+        key, frame.key = frame.key, _NO_KEY
+        if frame.merge:
+            merged = [value] if isinstance(value, dict) else value
+            if isinstance(merged, list) and all(isinstance(m, dict) for m in merged):
+                for source in merged:
+                    self.expanded += len(source)
+                    if self.expanded > self.limit():
+                        return self.bomb(line)
+                    for name, item in source.items():
+                        if name not in frame.value:
+                            frame.value[name] = item
+                            frame.lines[name] = line
+                return None
+        frame.value[key] = value
+        frame.lines[key] = frame.key_line
+        return None
+
+
+def _key_text(value: list[Any] | dict[Any, Any]) -> str:
+    """A complex (sequence or mapping) key as bounded text."""
+    text = json.dumps(value, default=str)[:200] if _small(value) else "<complex key>"
+    return text
+
+
+def _small(value: Any, budget: int = 50) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')

@@ -3,6 +3,7 @@ computed from the other rules' findings, and ``doclint readiness`` (render, ``--
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections import Counter
@@ -338,7 +339,7 @@ def write_statuses(project: Project, rows: list[DocStatus]) -> int:
     if found is None:
         return 0
     path = found.document.path
-    text = path.read_bytes().decode("utf-8")
+    prefix, encoding, text = _decoded(path.read_bytes(), found.document.display)
     lines = text.split("\n")
     changed = 0
     for row in rows:
@@ -351,8 +352,26 @@ def write_statuses(project: Project, rows: list[DocStatus]) -> int:
             lines[index] = updated
             changed += 1
     if changed:
-        path.write_bytes("\n".join(lines).encode("utf-8"))
+        path.write_bytes(prefix + "\n".join(lines).encode(encoding))
     return changed
+
+
+def _decoded(raw: bytes, display: str) -> tuple[bytes, str, str]:
+    """(byte-order mark, codec, text) of the checklist, so that writing it back keeps its
+    encoding; a file doclint cannot read back unchanged is refused."""
+    from doclint.errors import DoclintError
+
+    prefix, encoding = b"", "utf-8"
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            prefix, encoding = bom, codec
+    try:
+        return prefix, encoding, raw[len(prefix) :].decode(encoding)
+    except UnicodeDecodeError:
+        raise DoclintError(
+            f"{display} is not valid {encoding.upper()}; save it as UTF-8 before "
+            "`doclint readiness --write` edits it"
+        ) from None
 
 
 def _evidence(project: Project, reported: list[Diagnostic]) -> list[Diagnostic]:

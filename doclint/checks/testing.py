@@ -292,7 +292,7 @@ def _pyproject_version(project: Project) -> tuple[str, Location] | None:
         return None
     try:
         data = tomllib.loads(text.text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None
     tool = data.get("tool")
     poetry = tool.get("poetry") if isinstance(tool, dict) else None

@@ -268,7 +268,7 @@ def parse_postgres(text: str) -> list[Statement]:
 
     try:
         return _parse_unit(text, 1)
-    except ParseError:
+    except (ParseError, RecursionError):
         pass
     result: list[Statement] = []
     for start, end in _chunks(text):
@@ -279,6 +279,10 @@ def parse_postgres(text: str) -> list[Statement]:
             offset = exc.args[1] if len(exc.args) > 1 else 0
             line = Lines(text[start:end], first_line).char_line(offset)
             result.append(Statement(line, None, None, error=str(exc.args[0])))
+        except RecursionError:
+            line = Lines(text[start:end], first_line).char_line(0)
+            message = "the statement nests too deeply to be read; simplify the expression"
+            result.append(Statement(line, None, None, error=message))
     return result
 
 

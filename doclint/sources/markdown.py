@@ -78,26 +78,34 @@ class Table:
     end_line: int
     headers: tuple[str, ...]
     rows: tuple[Row, ...]
+    # Derived once from the headers: rules look columns up for every row they read.
+    keys: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
+    role_columns: tuple[tuple[str, int], ...] = field(
+        default=(), init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        roles: dict[str, int] = {}
+        for index, header in enumerate(self.headers):
+            role = column_role(header)
+            if role is not None and role not in roles:
+                roles[role] = index
+        object.__setattr__(self, "keys", tuple(heading_key(h) for h in self.headers))
+        object.__setattr__(self, "role_columns", tuple(roles.items()))
 
     @property
     def roles(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for index, header in enumerate(self.headers):
-            role = column_role(header)
-            if role is not None and role not in found:
-                found[role] = index
-        return found
+        return dict(self.role_columns)
 
     def column(self, *names: str) -> int | None:
         """Index of the first column whose role or normalised header is one of ``names``."""
-        keys = [heading_key(h) for h in self.headers]
-        roles = self.roles
         for name in names:
-            if name in roles:
-                return roles[name]
+            for role, index in self.role_columns:
+                if role == name:
+                    return index
             key = heading_key(name)
-            if key in keys:
-                return keys.index(key)
+            if key in self.keys:
+                return self.keys.index(key)
         return None
 
     def has(self, *names: str) -> bool:

@@ -156,6 +156,9 @@ def load_yaml(text: str, display: str) -> tuple[Located | None, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         where = _mark_line(mark, text) if mark is not None else 1
         what = exc.problem or exc.context or "syntax error"
+        if "nesting depth" in what:  # libyaml's own depth limit (PyYAML 6.0.4 and later)
+            message = f"YAML nests more than {MAX_DEPTH} levels deep; flatten the structure"
+            return None, [_problem(TOO_DEEP, display, where, message)]
         lines = text.split("\n")
         source_line = lines[where - 1] if where <= len(lines) else ""
         hint = ""

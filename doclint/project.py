@@ -31,7 +31,7 @@ class Project:
         self.cwd = (cwd or Path.cwd()).resolve()
         self.problems: list[Problem] = []
         self.files_read: dict[str, Path] = {}
-        self._texts: dict[Path, TextFile | None] = {}
+        self._texts: dict[tuple[Path, bool], TextFile | None] = {}
         self._cache: dict[str, Any] = {}
         self._disk: Models | None = None
 
@@ -99,14 +99,18 @@ class Project:
     def add_problem(self, problem: Problem) -> None:
         self.problems.append(problem)
 
-    def read(self, path: Path) -> TextFile | None:
-        """The text of ``path``, read once; unreadable files become DL901 problems."""
+    def read(self, path: Path, within_repo: bool = False) -> TextFile | None:
+        """The text of ``path``, read once; unreadable files become DL901 problems. A file
+        must lie inside the service, or with ``within_repo`` inside its repository (a
+        ``$ref`` to a schema shared by several services)."""
         if self._disk is not None:
             self._disk.touched(path)
-        if path in self._texts:
-            return self._texts[path]
+        key = (path, within_repo)
+        if key in self._texts:
+            return self._texts[key]
         shown = self.display(path)
-        result = read_text(path, shown, self.root, self.config.max_file_size)
+        boundary = self.repo_root if within_repo else self.root
+        result = read_text(path, shown, boundary, self.config.max_file_size)
         text: TextFile | None
         if isinstance(result, Problem):
             self.add_problem(result)
@@ -114,7 +118,7 @@ class Project:
         else:
             text = result
             self.files_read[shown] = path
-        self._texts[path] = text
+        self._texts[key] = text
         return text
 
     def cached(self, key: str, factory: Callable[[], T]) -> T:
@@ -126,13 +130,14 @@ class Project:
         value: T = self._cache[key]
         return value
 
-    def structured(self, path: Path) -> Located | None:
-        """YAML or JSON at ``path`` with node lines; problems are recorded, None returned."""
+    def structured(self, path: Path, within_repo: bool = False) -> Located | None:
+        """YAML or JSON at ``path`` with node lines; problems are recorded, None returned.
+        ``within_repo`` as for ``read``."""
 
         def load() -> Located | None:
             from doclint.sources.structured import load_structured  # YAML only when needed
 
-            text = self.read(path)
+            text = self.read(path, within_repo)
             if text is None:
                 return None
             located, problems = load_structured(text.text, text.display)

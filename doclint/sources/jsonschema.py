@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from doclint.diagnostics import Finding, Location, Problem
-from doclint.sources.files import is_inside, read_text
-from doclint.sources.structured import Located, load_structured
+from doclint.sources.structured import Located
 
 if TYPE_CHECKING:
     from doclint.project import Project
@@ -171,25 +170,8 @@ class SchemaStore:
         return resolved if resolved.is_relative_to(self.repo) else None
 
     def structured(self, path: Path) -> Located | None:
-        """A file inside the service through the project; a file elsewhere in the repository
-        (``local_path`` checked that) read with the repository as the boundary."""
-        project = self.project
-        if is_inside(path, project.root):
-            return project.structured(path)
-
-        def read() -> Located | None:
-            shown = project.display(path)
-            text = read_text(path, shown, self.repo, project.config.max_file_size)
-            if isinstance(text, Problem):
-                project.add_problem(text)
-                return None
-            project.files_read[shown] = path
-            located, found = load_structured(text.text, shown)
-            for problem in found:
-                project.add_problem(problem)
-            return located
-
-        return project.cached(f"structured:{path}", read)
+        """A schema file inside the repository (``local_path`` checked that)."""
+        return self.project.structured(path, within_repo=True)
 
     def document(self, path: Path, schema: bool = True, refs: bool = True) -> Located | None:
         """The YAML/JSON document at ``path``. On first use a schema is checked against its

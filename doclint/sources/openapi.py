@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from doclint.diagnostics import Finding, Location, Problem
-from doclint.sources.files import is_file, is_inside, read_text
-from doclint.sources.structured import Located, load_structured
+from doclint.sources.files import is_file, is_inside
+from doclint.sources.structured import Located
 
 if TYPE_CHECKING:
     from doclint.project import Project
@@ -311,25 +311,8 @@ class Resolver:
         self.project.add_problem(Problem(rule, Finding(site.location, message, subject)))
 
     def load(self, path: Path) -> Located | None:
-        """A referenced file: inside the service through the project, else (still inside
-        the repository, which ``target`` checked) read with the repository as the boundary."""
-        project = self.project
-        if is_inside(path, project.root):
-            return project.structured(path)
-
-        def read() -> Located | None:
-            shown = project.display(path)
-            text = read_text(path, shown, project.repo_root, project.config.max_file_size)
-            if isinstance(text, Problem):
-                project.add_problem(text)
-                return None
-            project.files_read[shown] = path
-            located, found = load_structured(text.text, shown)
-            for problem in found:
-                project.add_problem(problem)
-            return located
-
-        return project.cached(f"structured:{path}", read)
+        """A referenced file, inside the repository (``target`` checked that)."""
+        return self.project.structured(path, within_repo=True)
 
     def target(self, site: Node) -> Node | None:
         """The node a `{"$ref": ...}` at ``site`` points to, or None (a problem is recorded)."""

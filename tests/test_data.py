@@ -7,17 +7,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import check, summary, write_tree
+from tests.conftest import line_of as _line
 
 DOC = "docs/DATA_MODEL.md"
 MIGRATIONS = "db/migration"
 SELECT = ["DL3", "DL93"]
-
-
-def _line(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def _v7(sample: Path, sql: str) -> None:

@@ -12,8 +12,8 @@ from doclint.diagnostics import Finding, Location, Severity
 from doclint.discovery import discover, is_service, service_of
 from doclint.errors import DoclintError
 from doclint.project import Project
-from tests.conftest import check, summary, write_tree
-from tests.test_template import edit, minimal_service
+from tests.conftest import check, edit, summary, write_tree
+from tests.test_template import minimal_service
 
 
 def broken_service(root: Path) -> Path:

@@ -10,6 +10,8 @@ import pytest
 
 from doclint.readiness import replace_cell, section_key
 from tests.conftest import FIXTURES, check, summary
+from tests.conftest import edit as _replace
+from tests.conftest import line_of as _line
 
 SERVICE = FIXTURES / "readiness" / "service"
 READINESS = "docs/SERVICE_READINESS.md"
@@ -20,19 +22,6 @@ def service(tmp_path: Path) -> Path:
     target = tmp_path / "svc"
     shutil.copytree(SERVICE, target)
     return target
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def _break_overview(root: Path) -> None:

@@ -23,7 +23,7 @@ from doclint.project import Project
 from doclint.sources.files import decode, read_text
 from doclint.sources.markdown import nesting_depth
 from doclint.sources.structured import MAX_DEPTH, load_json, load_yaml
-from tests.conftest import check, summary
+from tests.conftest import check, edit, summary
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,12 +59,6 @@ def opened(events: list[tuple[str, tuple[Any, ...]]]) -> set[Path]:
         for event, args in events
         if event == "open" and isinstance(args[0], str | bytes)
     }
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def rules_at(diagnostics: list[Diagnostic], path: str) -> list[tuple[str, int]]:

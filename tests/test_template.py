@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from doclint.errors import ConfigError
-from tests.conftest import check, summary, write_tree
+from tests.conftest import check, edit, summary, write_tree
 
 SECTIONS = {
     "SERVICE_OVERVIEW.md": ["Purpose", "Responsibilities", "Dependencies", "Owners"],
@@ -64,12 +64,6 @@ def minimal_service(root: Path) -> Path:
 
 def test_minimal_service_is_clean(tmp_path: Path) -> None:
     assert check(minimal_service(tmp_path)) == []
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_missing_document(tmp_path: Path) -> None:

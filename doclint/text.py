@@ -24,6 +24,30 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "in": ("in", "location"),
 }
 
+#: Schema formats a doc may write in place of a type (``uuid`` for ``string(uuid)``), with the
+#: JSON type each belongs to. API and event fields read types the same way.
+FORMAT_BASES: dict[str, str] = {
+    "uuid": "string",
+    "date-time": "string",
+    "datetime": "string",
+    "date": "string",
+    "time": "string",
+    "duration": "string",
+    "email": "string",
+    "uri": "string",
+    "url": "string",
+    "hostname": "string",
+    "ipv4": "string",
+    "ipv6": "string",
+    "byte": "string",
+    "binary": "string",
+    "password": "string",
+    "int32": "integer",
+    "int64": "integer",
+    "float": "number",
+    "double": "number",
+}
+
 _YES = {"yes", "true", "y", "✓", "✔", "x"}
 _NO = {"no", "false", "n", "✗", "✘", "-"}
 

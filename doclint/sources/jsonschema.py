@@ -20,6 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from doclint.diagnostics import Finding, Location, Problem
 from doclint.sources.structured import Located
+from doclint.text import FORMAT_BASES
 
 if TYPE_CHECKING:
     from doclint.project import Project
@@ -615,26 +616,6 @@ def store(project: Project) -> SchemaStore:
 
 # -- documented types ----------------------------------------------------------------------
 
-_FORMAT_BASES = {
-    "uuid": "string",
-    "date-time": "string",
-    "datetime": "string",
-    "date": "string",
-    "time": "string",
-    "duration": "string",
-    "email": "string",
-    "uri": "string",
-    "url": "string",
-    "hostname": "string",
-    "ipv4": "string",
-    "ipv6": "string",
-    "byte": "string",
-    "binary": "string",
-    "int32": "integer",
-    "int64": "integer",
-    "float": "number",
-    "double": "number",
-}
 _ALIASES = {
     "int": "integer",
     "long": "integer",
@@ -672,8 +653,8 @@ def doc_type(text: str) -> SchemaType | None:
         return SchemaType(base, format=match.group(2))
     if lowered == "enum":
         return SchemaType(None, enum=True)
-    if lowered in _FORMAT_BASES:
-        return SchemaType(_FORMAT_BASES[lowered], format=lowered.replace("datetime", "date-time"))
+    if lowered in FORMAT_BASES:
+        return SchemaType(FORMAT_BASES[lowered], format=lowered.replace("datetime", "date-time"))
     base = _ALIASES.get(lowered, lowered)
     if base in _BASES:
         return SchemaType(base)

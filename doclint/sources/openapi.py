@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from doclint.diagnostics import Finding, Location, Problem
 from doclint.sources.files import is_file, is_inside
 from doclint.sources.structured import Located
+from doclint.text import FORMAT_BASES
 
 if TYPE_CHECKING:
     from doclint.project import Project
@@ -229,26 +230,6 @@ def path_params(path: str) -> list[str]:
 
 
 # -- types ------------------------------------------------------------------------------------
-_FORMAT_BASE = {
-    "uuid": "string",
-    "date-time": "string",
-    "date": "string",
-    "time": "string",
-    "duration": "string",
-    "email": "string",
-    "uri": "string",
-    "url": "string",
-    "hostname": "string",
-    "ipv4": "string",
-    "ipv6": "string",
-    "byte": "string",
-    "binary": "string",
-    "password": "string",
-    "int32": "integer",
-    "int64": "integer",
-    "float": "number",
-    "double": "number",
-}
 _ALIASES = {
     "int": "integer",
     "long": "integer(int64)",
@@ -281,8 +262,8 @@ def normalise_type(text: str) -> str:
         return f"{match.group(1)}({match.group(2)})"
     if value in _ALIASES:
         return _ALIASES[value]
-    if value in _FORMAT_BASE:
-        return f"{_FORMAT_BASE[value]}({value})"
+    if value in FORMAT_BASES:
+        return f"{FORMAT_BASES[value]}({value})"
     return value
 
 
@@ -430,8 +411,8 @@ def type_info(resolver: Resolver, node: Node, depth: int = 0) -> TypeInfo:
     if kind is None:
         if "properties" in value or "allOf" in value or "additionalProperties" in value:
             kind = "object"
-        elif isinstance(fmt, str) and fmt in _FORMAT_BASE:
-            kind = _FORMAT_BASE[fmt]
+        elif isinstance(fmt, str) and fmt in FORMAT_BASES:
+            kind = FORMAT_BASES[fmt]
     accepted: set[str] = set()
     if "enum" in value or "const" in value:
         accepted.add("enum")

@@ -18,6 +18,21 @@ SAMPLE = REPO / "sample_service"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = REPO.parent / "shared" / "corpus"
 
+#: The sample's error codes and the HTTP status each belongs to.
+SAMPLE_ERROR_CODES = {
+    "AI_INVALID_REQUEST": "400",
+    "AI_UNAUTHENTICATED": "401",
+    "AI_BUDGET_EXCEEDED": "402",
+    "AI_TENANT_FORBIDDEN": "403",
+    "AI_SESSION_NOT_FOUND": "404",
+    "AI_PROMPT_NOT_FOUND": "404",
+    "AI_SESSION_CLOSED": "409",
+    "AI_CONTENT_BLOCKED": "422",
+    "AI_RATE_LIMITED": "429",
+    "AI_PROVIDER_UNAVAILABLE": "503",
+    "AI_PROVIDER_TIMEOUT": "504",
+}
+
 
 def check(
     root: Path, select: Iterable[str] = (), ignore: Iterable[str] = (), cwd: Path | None = None

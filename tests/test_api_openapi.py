@@ -19,7 +19,7 @@ from doclint.sources.openapi_validation import (
     reference_errors,
     same_errors,
 )
-from tests.conftest import CORPUS, FIXTURES, SAMPLE, check, summary
+from tests.conftest import CORPUS, FIXTURES, SAMPLE, SAMPLE_ERROR_CODES, check, summary
 
 API = FIXTURES / "api"
 CORPUS_OPENAPI = CORPUS / "openapi"
@@ -90,19 +90,7 @@ def test_sample_spec_indexes_every_operation() -> None:
 def test_sample_declares_every_error_code_on_its_status() -> None:
     model, _ = load(SAMPLE / "openapi.yaml", SAMPLE)
     assert model is not None
-    expected = {
-        "AI_INVALID_REQUEST": "400",
-        "AI_UNAUTHENTICATED": "401",
-        "AI_BUDGET_EXCEEDED": "402",
-        "AI_TENANT_FORBIDDEN": "403",
-        "AI_SESSION_NOT_FOUND": "404",
-        "AI_PROMPT_NOT_FOUND": "404",
-        "AI_SESSION_CLOSED": "409",
-        "AI_CONTENT_BLOCKED": "422",
-        "AI_RATE_LIMITED": "429",
-        "AI_PROVIDER_UNAVAILABLE": "503",
-        "AI_PROVIDER_TIMEOUT": "504",
-    }
+    expected = SAMPLE_ERROR_CODES
     seen: dict[str, set[str]] = {}
     for op in model.operations:
         for response in op.responses:

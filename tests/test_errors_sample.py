@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from doclint.diagnostics import Diagnostic
-from tests.conftest import SAMPLE, check
+from tests.conftest import SAMPLE, SAMPLE_ERROR_CODES, check
 
 # Readiness rules (DL7xx) restate other findings by design ("claims yes, but FAILURE_MODES.md
 # has 1 error"), so they are left out when counting what an edit adds.
@@ -51,19 +51,7 @@ def test_sample_keeps_the_facts() -> None:
 
     model = errors(Project(SAMPLE, load_config(SAMPLE), SAMPLE))
     assert model.catalog is not None and model.failure_modes is not None
-    assert {c.code: c.status for c in model.catalog.codes} == {
-        "AI_INVALID_REQUEST": "400",
-        "AI_UNAUTHENTICATED": "401",
-        "AI_BUDGET_EXCEEDED": "402",
-        "AI_TENANT_FORBIDDEN": "403",
-        "AI_SESSION_NOT_FOUND": "404",
-        "AI_PROMPT_NOT_FOUND": "404",
-        "AI_SESSION_CLOSED": "409",
-        "AI_CONTENT_BLOCKED": "422",
-        "AI_RATE_LIMITED": "429",
-        "AI_PROVIDER_UNAVAILABLE": "503",
-        "AI_PROVIDER_TIMEOUT": "504",
-    }
+    assert {c.code: c.status for c in model.catalog.codes} == SAMPLE_ERROR_CODES
     # one style: a FAILURE_MODES table, one runbook file per code
     assert {m.style for m in model.failure_modes.entries} == {"table"}
     assert all(m.responded for m in model.failure_modes.entries)

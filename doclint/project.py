@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from doclint.config import Config
 from doclint.diagnostics import Finding, Location, Problem
 from doclint.sources.files import TextFile, display_path, is_inside, read_text
-from doclint.sources.markdown import MAX_NESTING as MAX_MARKDOWN_NESTING
-from doclint.sources.markdown import Document, parse_markdown
-from doclint.sources.markdown import nesting_depth as markdown_nesting
 
 if TYPE_CHECKING:
     from doclint.cache import Models
+    from doclint.sources.markdown import Document
     from doclint.sources.structured import Located
 
 T = TypeVar("T")
@@ -151,13 +149,15 @@ class Project:
         """The parsed markdown document at ``path``, or None if it is missing or unreadable."""
 
         def load() -> Document | None:
+            from doclint.sources.markdown import MAX_NESTING, nesting_depth, parse_markdown
+
             if not path.is_file():
                 return None
             text = self.read(path)
             if text is None:
                 return None
-            depth, line = markdown_nesting(text.text)
-            if depth > MAX_MARKDOWN_NESTING:
+            depth, line = nesting_depth(text.text)
+            if depth > MAX_NESTING:
                 from doclint.sources.structured import TOO_DEEP
 
                 self.add_problem(
@@ -165,7 +165,7 @@ class Project:
                         TOO_DEEP,
                         Finding(
                             Location(text.display, line),
-                            f"lists or blockquotes nest more than {MAX_MARKDOWN_NESTING} levels "
+                            f"lists or blockquotes nest more than {MAX_NESTING} levels "
                             "deep; doclint reads only the outer levels — flatten them",
                             text.display,
                         ),

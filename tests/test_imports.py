@@ -72,3 +72,27 @@ def test_a_service_with_migrations_does_import_one(tmp_path: Path) -> None:
     code, modules = _run_probe(root)
     assert code == 0
     assert modules & set(SQL)
+
+
+def test_a_run_answered_from_the_cache_imports_no_parser_and_no_rule(tmp_path: Path) -> None:
+    root = tmp_path / "svc"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(DIRNAME))
+    probe = _PROBE.replace('"--no-cache", ', "")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, str(root)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        for _ in range(2)
+    ]
+    cold, warm = (json.loads(run.stdout.strip().splitlines()[-1]) for run in runs)
+    assert cold["code"] == warm["code"] == 0
+    assert "doclint.checks.api" in cold["modules"]
+    modules = set(warm["modules"])
+    assert not {m for m in modules if m.split(".")[0] in HEAVY}
+    assert not {m for m in modules if m.startswith(("doclint.checks", "doclint.sources."))} - {
+        "doclint.sources.files"
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import stat
 from dataclasses import dataclass
@@ -37,10 +38,17 @@ def display_path(path: Path, base: Path) -> str:
 def is_inside(path: Path, root: Path) -> bool:
     """Whether ``path``, with every symbolic link resolved, stays inside ``root``."""
     try:
-        path.resolve().relative_to(root.resolve())
+        path.resolve().relative_to(_resolved_root(root))
     except (ValueError, OSError, RuntimeError):
         return False
     return True
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_root(root: Path) -> Path:
+    """``root`` with its links resolved: a run asks about the same few roots thousands of
+    times, and a root does not move while doclint reads it."""
+    return root.resolve()
 
 
 def exists(path: Path) -> bool:

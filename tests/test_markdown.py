@@ -169,3 +169,25 @@ def test_list_item_starting_with_code_block_and_empty_document() -> None:
     assert [(i.line, i.text) for i in doc.list_items] == [(1, "")]
     empty = parse_markdown("", Path("b.md"), "b.md", "b.md")
     assert empty.headings == () and empty.line_count == 0
+
+
+def _every_markdown_file() -> list[Path]:
+    repo = Path(__file__).resolve().parent.parent
+    return sorted([*repo.glob("sample_service/**/*.md"), *repo.glob("tests/fixtures/**/*.md")])
+
+
+def test_within_bisects_the_same_items_as_a_scan() -> None:
+    names = ("headings", "tables", "list_items", "code_blocks", "comments", "blocks")
+    checked = 0
+    for path in _every_markdown_file():
+        text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        doc = parse_markdown(text, path, path.name, path.name)
+        for name in names:
+            items = getattr(doc, name)
+            assert [i.line for i in items] == sorted(i.line for i in items), (path, name)
+            for section in doc.sections:
+                scan = [i for i in items if section.heading.line < i.line <= section.end_line]
+                assert doc.within(section, items) == scan
+                assert doc.within(section, list(items)) == scan
+                checked += len(scan)
+    assert checked > 1000

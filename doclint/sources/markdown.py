@@ -3,6 +3,7 @@ list items, fenced code, links and HTML comments (SPEC §3)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -184,6 +185,13 @@ class Section:
 
 T = TypeVar("T", Heading, Table, ListItem, CodeBlock, Link, Comment, Block)
 
+# a Document's sequences that are sorted by line, so ``within`` can bisect them
+_IN_LINE_ORDER = ("headings", "tables", "list_items", "code_blocks", "comments", "blocks")
+
+
+def _line(item: Heading | Table | ListItem | CodeBlock | Link | Comment | Block) -> int:
+    return item.line
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -243,7 +251,12 @@ class Document:
                 if section.contains(heading.line):
                     end = heading.line - 1
                     break
-        return [item for item in items if section.heading.line < item.line <= end]
+        start = section.heading.line
+        if any(items is getattr(self, name) for name in _IN_LINE_ORDER):
+            ordered: Sequence[T] = items  # type: ignore[assignment]  # one of self's tuples
+            first = bisect.bisect_right(ordered, start, key=_line)
+            return list(ordered[first : bisect.bisect_right(ordered, end, lo=first, key=_line)])
+        return [item for item in items if start < item.line <= end]
 
     def has_content(self, section: Section) -> bool:
         """Whether a section holds text, a list, a table or a code block (sub-sections count)."""

@@ -191,3 +191,26 @@ def test_within_bisects_the_same_items_as_a_scan() -> None:
                 assert doc.within(section, list(items)) == scan
                 checked += len(scan)
     assert checked > 1000
+
+
+def test_section_at_finds_the_innermost_section_like_a_scan() -> None:
+    def scan(doc, line):  # type: ignore[no-untyped-def]
+        best = None
+        for section in doc.sections:
+            if section.heading.line <= line <= section.end_line and (
+                best is None or section.heading.level >= best.heading.level
+            ):
+                best = section
+        return best
+
+    jumps = "intro\n# A\n### B\ntext\n## C\n#### D\n\n# E\n##### F\nend\n"
+    docs = [parse_markdown(jumps, Path("J.md"), "J.md", "J.md")]
+    for path in _every_markdown_file():
+        text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+        docs.append(parse_markdown(text, path, path.name, path.name))
+    checked = 0
+    for doc in docs:
+        for line in range(0, doc.line_count + 3):
+            assert doc.section_at(line) == scan(doc, line), (doc.display, line)
+            checked += 1
+    assert checked > 1000

@@ -189,6 +189,10 @@ T = TypeVar("T", Heading, Table, ListItem, CodeBlock, Link, Comment, Block)
 _IN_LINE_ORDER = ("headings", "tables", "list_items", "code_blocks", "comments", "blocks")
 
 
+def _section_line(section: Section) -> int:
+    return section.heading.line
+
+
 def _line(item: Heading | Table | ListItem | CodeBlock | Link | Comment | Block) -> int:
     return item.line
 
@@ -226,13 +230,12 @@ class Document:
 
     def section_at(self, line: int) -> Section | None:
         """The innermost section that holds ``line``."""
-        best: Section | None = None
-        for section in self.sections:
-            if section.heading.line <= line <= section.end_line and (
-                best is None or section.heading.level >= best.heading.level
-            ):
-                best = section
-        return best
+        # sections nest, so the innermost one holding ``line`` is the last to start at or
+        # before it, unless that one has ended (then ``line`` is past the document's end)
+        index = bisect.bisect_right(self.sections, line, key=_section_line) - 1
+        if index < 0 or self.sections[index].end_line < line:
+            return None
+        return self.sections[index]
 
     def subsections(self, section: Section) -> list[Section]:
         """Sections one level below ``section`` inside it."""

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 DOC = "API_CONTRACTS.md"
 _OPERATION = re.compile(r"^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE)\s+(/\S*)", re.IGNORECASE)
 _CODES_HEADERS = ("error codes", "error code", "errors", "codes")
+_CODE_SEPARATORS = re.compile(r"[,\s/;]+")
+_NO_CODE = frozenset({"", "-", "—", "–", "none"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,5 +195,5 @@ def _status(cell: str) -> str:
 
 
 def _codes(cell: str) -> tuple[str, ...]:
-    parts = (ident(p) for p in re.split(r"[,\s/;]+", cell))
-    return tuple(p for p in parts if p and p not in ("-", "—", "–") and p.lower() != "none")
+    parts = (ident(p) for p in _CODE_SEPARATORS.split(cell))
+    return tuple(p for p in parts if p.lower() not in _NO_CODE)

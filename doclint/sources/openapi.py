@@ -276,6 +276,7 @@ class Resolver:
         self.path = path
         self.reported: set[tuple[str, Pointer]] = set()
         self._lines: dict[int, tuple[Located, Lines]] = {}
+        self._targets: dict[tuple[str, str], Node] = {}
 
     def lines(self, located: Located) -> Lines:
         """The line lookup of a file of the spec, one per file."""
@@ -302,6 +303,9 @@ class Resolver:
         if not isinstance(ref, str):
             self._problem(UNRESOLVED_REF, ref_site, "$ref must be a string", str(ref))
             return None
+        known = self._targets.get((site.located.display, ref))
+        if known is not None:
+            return known
         file_part, _, fragment = ref.partition("#")
         if _SCHEME.match(file_part) or file_part.startswith("//"):
             self._problem(
@@ -356,6 +360,7 @@ class Resolver:
                     ref,
                 )
                 return None
+        self._targets[(site.located.display, ref)] = node
         return node
 
     def deref(self, node: Node) -> Node | None:

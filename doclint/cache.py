@@ -52,7 +52,7 @@ SKIP_DIRS = frozenset({".git", "node_modules", DIRNAME, "__pycache__", ".venv", 
 #: ``Project.cached`` keys whose value depends only on the one file they read.
 FILE_MODELS = ("markdown:", "structured:")
 #: ``Project.cached`` keys whose value depends on the files they read and on which files exist.
-TREE_MODELS = frozenset({"schema", "events", "errors", "telemetry"})
+TREE_MODELS = frozenset({"schema", "events", "errors", "telemetry", "openapi-validation"})
 _TREE = "<tree>"
 
 

@@ -85,6 +85,37 @@ def test_an_edited_doc_is_parsed_again_and_the_others_come_from_the_cache(
     assert _rows(report) == _rows(_run(root, cache_on=False))
 
 
+def test_the_spec_is_validated_again_only_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from doclint.sources import openapi_validation
+
+    root = _copy(tmp_path)
+    spec = root / "openapi.yaml"
+    spec.write_text(
+        spec.read_text().replace("  version: 1.4.0\n", "  version: 1.4.0\n  colour: red\n")
+    )
+    first = _rows(_run(root))
+    assert [rule for rule, *_ in first if rule == "DL910"] == ["DL910"]
+    calls: list[Path] = []
+    original = openapi_validation.validate
+
+    def counting(project: Project, located: Any, path: Path, resolver: Any) -> Any:
+        calls.append(path)
+        return original(project, located, path, resolver)
+
+    monkeypatch.setattr(openapi_validation, "validate", counting)
+    doc = root / "docs" / "SERVICE_OVERVIEW.md"
+    doc.write_text(doc.read_text() + "\nOne more line.\n")
+    assert _rows(_run(root)) == first
+    assert calls == []
+    spec.write_text(spec.read_text().replace("  colour: red\n", ""))
+    fixed = _rows(_run(root))
+    assert calls == [spec]
+    assert "DL910" not in {rule for rule, *_ in fixed}
+    assert fixed == _rows(_run(root, cache_on=False))
+
+
 def test_a_new_migration_invalidates_the_schema_model(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     assert _rows(_run(root)) == []

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 INVALID = "DL910"
 NOT_OPENAPI = "DL911"
+#: ``Project.cached`` key of the spec's validation errors (kept in the on-disk cache)
+VALIDATION = "openapi-validation"
 UNRESOLVED_REF = "DL912"
 FORBIDDEN_REF = "DL913"
 
@@ -578,9 +580,14 @@ def _load(project: Project) -> OpenApiModel | None:
         )
         return None
     resolver = Resolver(project, path)
-    from doclint.sources.openapi_validation import validate
 
-    for error in validate(project, located, path, resolver):
+    def verdict() -> list[Finding]:
+        from doclint.sources.openapi_validation import validate
+
+        spec = project.structured(path)  # read again inside: the verdict depends on it
+        return [] if spec is None else validate(project, spec, path, resolver)
+
+    for error in project.cached(VALIDATION, verdict):
         project.add_problem(Problem(INVALID, error))
     info = data.get("info")
     api_version = info.get("version") if isinstance(info, dict) else None

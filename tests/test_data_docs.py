@@ -137,6 +137,14 @@ def test_unmarked_heading_with_a_columns_table_is_a_table(tmp_path: Path) -> Non
     assert [(d.rule, d.line, d.subject) for d in found] == [("DL302", 72, "ghost")]
 
 
+def test_columns_tables_under_one_unmarked_heading_or_none(tmp_path: Path) -> None:
+    more = "\nMore:\n\n| Column | Type |\n|---|---|\n| v | text |\n"
+    notes = "\n## Notes\n\n| Column | Type |\n|---|---|\n| x | integer |\n"
+    doc = DOC + "\n### ghost\n\n| Column | Type |\n|---|---|\n| id | integer |\n" + more + notes
+    found = check(make(tmp_path, doc=doc), select=SELECT)
+    assert [(d.rule, d.line, d.subject) for d in found] == [("DL302", 72, "ghost")]
+
+
 def test_schema_qualified_heading_of_another_schema(tmp_path: Path) -> None:
     doc = DOC.replace("### `s.d`", "### `other.d`")
     found = check(make(tmp_path, doc=doc), select=SELECT)

@@ -475,3 +475,39 @@ def test_drop_schema_cascade() -> None:
     )
     assert list(built.tables) == [("public", "keep")]
     assert built.types == {}
+
+
+@pytest.mark.parametrize("cache_size", [4096, 1])
+def test_expressions_print_alike_wherever_written(
+    monkeypatch: pytest.MonkeyPatch, cache_size: int
+) -> None:
+    monkeypatch.setattr("doclint.sources.sqlschema._CACHE_SIZE", cache_size)
+    monkeypatch.setattr("doclint.sources.sqlschema._TEXTS", {})
+    monkeypatch.setattr("doclint.sources.sqlschema._DEFAULTS", {})
+    built = build(
+        "CREATE TABLE a (x int DEFAULT 1, s text DEFAULT 'v', n int DEFAULT -1);\n"
+        "CREATE TABLE b (\n  y   int   DEFAULT   1, s varchar DEFAULT 'v', z int DEFAULT 2,\n"
+        "  m bigint DEFAULT -1, t text[] DEFAULT '{}');\n"
+        "CREATE POLICY p ON a USING (x = 1) WITH CHECK (x = 2);\n"
+        "CREATE POLICY q ON b USING (\n    y   =   1) WITH CHECK (y = 1);\n"
+        "CREATE POLICY r ON b USING (x = 1);\n"
+    )
+    a, b = built.tables[("public", "a")], built.tables[("public", "b")]
+    assert [c.default for c in a.columns.values()] == [
+        "1",
+        "CAST('v' AS text)",
+        "CAST('-1' AS integer)",
+    ]
+    assert [c.default for c in b.columns.values()] == [
+        "1",
+        "CAST('v' AS varchar)",
+        "2",
+        "CAST('-1' AS integer)",
+        "CAST('{}' AS text[])",
+    ]
+    policies = [*a.policies.values(), *b.policies.values()]
+    assert [(p.using, p.with_check) for p in policies] == [
+        ("x = 1", "x = 2"),
+        ("y = 1", "y = 1"),
+        ("x = 1", None),
+    ]

@@ -5,6 +5,8 @@ DL93x: migration files that cannot be used as they are (recorded while building 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -12,13 +14,13 @@ from doclint.diagnostics import Finding, Location, Related, Severity
 from doclint.project import Project
 from doclint.registry import input_rule, rule
 from doclint.sources.flyway import SchemaModel, schema
-from doclint.sources.markdown import Document, Row, Section, Table
+from doclint.sources.markdown import Document, ListItem, Row, Section, Table
 from doclint.sources.sqlschema import (
     Column,
     Policy,
     canonical_expression,
     canonical_type,
-    deparse,
+    expression_text,
     roles_of,
 )
 from doclint.sources.sqlschema import Table as SqlTable
@@ -132,16 +134,31 @@ def _doc_tables(project: Project, document: Document, model: SchemaModel) -> lis
     chosen: list[tuple[Section, str | None, str]] = [
         (s, sc, n) for s, sc, n, marked in headings if marked
     ]
+    # the marked sections in line order, with the furthest end line of each prefix
+    spans = sorted((s.line, s.end_line) for s, _, _ in chosen)
+    starts = [start for start, _ in spans]
+    reach = list(itertools.accumulate((end for _, end in spans), max))
+    added: list[Section] = []
     for table in document.tables:
         if not _is_columns_table(table):
             continue
-        if any(s.contains(table.line) for s, _, _ in chosen):
+        before = bisect.bisect_left(starts, table.line)
+        if before and reach[before - 1] >= table.line:
+            continue
+        if any(s.contains(table.line) for s in added):
             continue
         owners = [(s, sc, n) for s, sc, n, _ in headings if s.contains(table.line)]
         if owners:
-            chosen.append(max(owners, key=lambda o: o[0].heading.level))
+            owner = max(owners, key=lambda o: o[0].heading.level)
+            chosen.append(owner)
+            added.append(owner[0])
     chosen.sort(key=lambda c: c[0].line)
-    return [_read_table(document, s, sc, n, chosen) for s, sc, n in chosen]
+    lines = [s.line for s, _, _ in chosen]
+    return [_read_table(document, s, sc, n, lines) for s, sc, n in chosen]
+
+
+def _line_of(item: Table | ListItem) -> int:
+    return item.line
 
 
 def _read_table(
@@ -149,30 +166,27 @@ def _read_table(
     section: Section,
     schema_name: str | None,
     name: str,
-    chosen: list[tuple[Section, str | None, str]],
+    chosen_lines: list[int],
 ) -> DocTable:
     end = section.end_line
-    for other, _, _ in chosen:
-        if section.contains(other.line):
-            end = min(end, other.line - 1)
+    following = bisect.bisect_right(chosen_lines, section.line)
+    if following < len(chosen_lines) and chosen_lines[following] <= end:
+        end = chosen_lines[following] - 1
     doc = DocTable(schema_name, name, section.line, section)
-
-    def inside(line: int) -> bool:
-        return section.line < line <= end
-
-    for table in document.tables:
-        if not inside(table.line):
-            continue
+    tables = document.tables
+    first = bisect.bisect_right(tables, section.line, key=_line_of)
+    for table in tables[first : bisect.bisect_right(tables, end, lo=first, key=_line_of)]:
         if _is_policy_table(table):
             _policy_rows(doc, table)
         elif _is_columns_table(table):
             _column_rows(doc, table)
-    for item in document.list_items:
-        if inside(item.line):
-            policy = _policy_item(item.text, item.line)
-            if policy is not None:
-                doc.policies.setdefault(policy.name, policy)
-                doc.policies_end = max(doc.policies_end or 0, item.end_line)
+    items = document.list_items
+    first = bisect.bisect_right(items, section.line, key=_line_of)
+    for item in items[first : bisect.bisect_right(items, end, lo=first, key=_line_of)]:
+        policy = _policy_item(item.text, item.line)
+        if policy is not None:
+            doc.policies.setdefault(policy.name, policy)
+            doc.policies_end = max(doc.policies_end or 0, item.end_line)
     for number in range(section.line + 1, end + 1):
         line = document.lines[number - 1] if number <= len(document.lines) else ""
         text = line.replace("*", "").replace("`", "").strip().lstrip("-+ ").strip()
@@ -195,10 +209,16 @@ def _rls_state(text: str) -> tuple[bool, bool | None]:
     return enabled, forced
 
 
-def _name_cell(table: Table, row: Row, *names: str) -> tuple[str, str]:
+def _at(row: Row, index: int | None) -> str | None:
+    """The cell of ``row`` in column ``index`` (None: no such column, or a short row)."""
+    if index is None or index >= len(row.cells):
+        return None
+    return row.cells[index]
+
+
+def _name_cell(row: Row, index: int | None) -> tuple[str, str]:
     """(identifier, whole cell) of a name cell: a code span if there is one, else its first
     word (so that `` `id` (PK) `` names ``id``)."""
-    index = table.column(*names)
     if index is None or index >= len(row.raw):
         return "", ""
     raw = row.raw[index].strip()
@@ -212,15 +232,20 @@ def _name_cell(table: Table, row: Row, *names: str) -> tuple[str, str]:
 
 def _column_rows(doc: DocTable, table: Table) -> None:
     doc.columns_end = table.end_line
+    name_at, type_at, default_at = (table.column(n) for n in ("column", "type", "default"))
+    nullability = [
+        (table.column(role), inverse)
+        for role, inverse in (("nullable", False), ("required", True), ("optional", False))
+    ]
     for row in table.rows:
-        name, _ = _name_cell(table, row, "column")
+        name, _ = _name_cell(row, name_at)
         if not name:
             continue
-        type_text = table.cell(row, "type")
+        type_text = _at(row, type_at)
         nullable: bool | None = None
-        for role, inverse in (("nullable", False), ("required", True), ("optional", False)):
-            cell = table.cell(row, role)
-            if cell is None or table.column(role) is None:
+        for index, inverse in nullability:
+            cell = _at(row, index)
+            if cell is None:
                 continue
             word = strip_markup(cell).casefold()
             value = {"not null": False, "null": True, "nullable": True}.get(word)
@@ -229,7 +254,7 @@ def _column_rows(doc: DocTable, table: Table) -> None:
             if value is not None:
                 nullable = (not value) if inverse else value
             break
-        default_cell = table.cell(row, "default")
+        default_cell = _at(row, default_at)
         default = None
         stated = False
         if default_cell is not None and default_cell.strip():
@@ -247,28 +272,34 @@ def _column_rows(doc: DocTable, table: Table) -> None:
 
 def _policy_rows(doc: DocTable, table: Table) -> None:
     doc.policies_end = max(doc.policies_end or 0, table.end_line)
+    name_at = table.column("policy", "column")
+    command_at = table.column("command", "for")
+    roles_at = table.column("roles", "to", "role")
+    mode_at = table.column("as", "mode", "permissive", "kind")
+    using_at = table.column("using")
+    check_at = table.column("with check", "check")
     for row in table.rows:
-        name, whole = _name_cell(table, row, "policy", "column")
+        name, whole = _name_cell(row, name_at)
         if not name:
             continue
         policy = DocPolicy(name, row.line, complete=False)
         if "restrictive" in whole.casefold():
             policy.permissive = False
-        command = table.cell(row, "command", "for")
+        command = _at(row, command_at)
         if command and command.strip():
             policy.command = strip_markup(command).upper().removeprefix("FOR ").strip()
-        roles = table.cell(row, "roles", "to", "role")
+        roles = _at(row, roles_at)
         if roles and roles.strip():
             policy.roles = _role_list(roles)
-        mode = table.cell(row, "as", "mode", "permissive", "kind")
+        mode = _at(row, mode_at)
         if mode and mode.strip():
             policy.permissive = "restrictive" not in mode.casefold()
-        using = table.cell(row, "using")
+        using = _at(row, using_at)
         if using is not None and using.strip():
             policy.using_stated = True
             if using.strip().casefold() not in _NONE:
                 policy.using = using.strip()
-        check = table.cell(row, "with check", "check")
+        check = _at(row, check_at)
         if check is not None and check.strip():
             policy.check_stated = True
             if check.strip().casefold() not in _NONE:
@@ -317,7 +348,7 @@ def _policy_clause(name: str, clause: str, line: int) -> DocPolicy:
     policy.roles = roles_of(body.get("roles", ()))
     for key, attribute in (("qual", "using"), ("with_check", "with_check")):
         if key in body:
-            setattr(policy, attribute, deparse(Expr(sql, (key,), body[key]).node()))
+            setattr(policy, attribute, expression_text(Expr(sql, (key,), body[key])))
     return policy
 
 
@@ -338,12 +369,15 @@ def _pairing(project: Project) -> Pairing | None:
         tables = _doc_tables(project, document, model)
         default = model.schema.default_schema
         by_key = {(s.casefold(), n.casefold()): t for (s, n), t in model.schema.tables.items()}
+        by_name: dict[str, list[SqlTable]] = {}
+        for (_, n), t in by_key.items():
+            by_name.setdefault(n, []).append(t)
         documented: list[tuple[DocTable, SqlTable | None]] = []
         seen: set[tuple[str, str]] = set()
         for doc in tables:
             match = by_key.get(((doc.schema or default).casefold(), doc.name.casefold()))
             if match is None and doc.schema is None:
-                others = [t for (_, n), t in by_key.items() if n == doc.name.casefold()]
+                others = by_name.get(doc.name.casefold(), [])
                 match = others[0] if len(others) == 1 else None
             if match is not None:
                 seen.add(match.key)

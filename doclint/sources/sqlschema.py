@@ -9,6 +9,9 @@ their migrations spell them.
 from __future__ import annotations
 
 import bisect
+import functools
+import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +110,7 @@ class Policy:
 
     def _text(self, key: str, node: Expr | None) -> str | None:
         if key not in self.cache:
-            self.cache[key] = None if node is None else deparse(node.node())
+            self.cache[key] = None if node is None else expression_text(node)
         value: str | None = self.cache[key]
         return value
 
@@ -337,6 +340,19 @@ class Expr:
                 node = getattr(node, step) if hasattr(node, step) else getattr(node, step + "_")
         return node
 
+    def shape(self) -> str:
+        """The expression's JSON without source offsets: equal for equal expressions wherever
+        they are written, so the printed text can be shared between them."""
+        return _shape(self.json)
+
+
+_LOCATION = re.compile(r'"location": -?\d+')
+
+
+def _shape(node: Any) -> str:
+    """JSON text of a libpg_query tree without its ``location`` offsets."""
+    return _LOCATION.sub("", json.dumps(node))
+
 
 _PARSED: dict[str, Any] = {}
 
@@ -448,8 +464,37 @@ def deparse(node: Any) -> str:
     return str(RawStream()(node))
 
 
+_CACHE_SIZE = 4096
+_TEXTS: dict[str, str] = {}
+_DEFAULTS: dict[tuple[str, tuple[str, ...], int], str | None] = {}
+
+
+def expression_text(expr: Expr) -> str:
+    """``deparse`` of an expression, printed once for every expression of the same shape."""
+    key = expr.shape()
+    if key not in _TEXTS:
+        if len(_TEXTS) >= _CACHE_SIZE:
+            _TEXTS.clear()
+        _TEXTS[key] = deparse(expr.node())
+    return _TEXTS[key]
+
+
 def render_default(expr: Expr, type_name: Any) -> str | None:
     """A default as PostgreSQL stores it: literals carry a cast to the column's type."""
+    written = type_name or {}
+    key = (
+        expr.shape(),
+        tuple(_strings(written.get("names", ()))),
+        len(written.get("arrayBounds", ())),
+    )
+    if key not in _DEFAULTS:
+        if len(_DEFAULTS) >= _CACHE_SIZE:
+            _DEFAULTS.clear()
+        _DEFAULTS[key] = _render_default(expr, type_name)
+    return _DEFAULTS[key]
+
+
+def _render_default(expr: Expr, type_name: Any) -> str | None:
     from pglast import ast
 
     node = expr.node()
@@ -494,6 +539,7 @@ def _strip_literal_casts(node: Any, every: bool) -> Any:
     return holder.val
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def canonical_expression(text: str, literal_casts: bool = True) -> str | None:
     """An expression written in SQL, normalised through the parser; None if it does not parse.
 
@@ -513,6 +559,7 @@ def canonical_expression(text: str, literal_casts: bool = True) -> str | None:
     return deparse(_strip_literal_casts(statement.targetList[0].val, every=not literal_casts))
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def canonical_type(text: str, default_schema: str = "public") -> str | None:
     """A type written in a doc (``varchar(20)``, ``timestamptz``) as format_type prints it."""
     from pglast.parser import ParseError

@@ -77,6 +77,24 @@ def _schema() -> dict[str, Any]:
     return data
 
 
+@cache
+def _fast_validator() -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_schema())
+
+
+def _valid(data: Any) -> bool:
+    """Whether jsonschema-rs accepts ``data``. Where it accepts a pack, jsonschema does too (the
+    schema uses no keyword they read differently, and its patterns are stricter in ECMA syntax:
+    `$` does not match before a final newline); anything else is left to jsonschema, which words
+    the error."""
+    try:
+        return bool(_fast_validator().is_valid(data))
+    except (ValueError, TypeError, OverflowError):
+        return False
+
+
 def default_pack() -> Pack:
     """The SERVICE_TEMPLATE pack that ships with doclint."""
     return load_pack(_resource("service-template.yaml"), "service-template.yaml")
@@ -96,15 +114,16 @@ def load_pack(path: Path, shown: str) -> Pack:
     if located is None:
         finding = problems[0].finding
         raise ConfigError(shown, "(syntax)", finding.message, finding.location.line)
-    import jsonschema
+    if not _valid(located.data):
+        import jsonschema
 
-    validator = jsonschema.Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(located.data), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
-        pointer = list(error.absolute_path)
-        key = ".".join(str(p) for p in pointer) or "(root)"
-        raise ConfigError(shown, key, _schema_message(error), located.line_of(pointer))
+        validator = jsonschema.Draft202012Validator(_schema())
+        errors = sorted(validator.iter_errors(located.data), key=lambda e: list(e.absolute_path))
+        if errors:
+            error = errors[0]
+            pointer = list(error.absolute_path)
+            key = ".".join(str(p) for p in pointer) or "(root)"
+            raise ConfigError(shown, key, _schema_message(error), located.line_of(pointer))
     data = located.data
     rules = {
         kind: RuleSpec(

@@ -8,7 +8,7 @@ publishes what it ``send``s and consumes what it ``receive``s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
@@ -67,12 +67,17 @@ class EventsModel:
     version: str | None
     events: tuple[Event, ...]
 
+    _by_name: dict[str, Event] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name: dict[str, Event] = {}
+        for event in sorted(self.events, key=lambda e: e.direction != PUBLISH):
+            by_name.setdefault(event.name.casefold(), event)
+        object.__setattr__(self, "_by_name", by_name)
+
     def named(self, name: str) -> Event | None:
         """The event called ``name`` (case-insensitive), publish before consume."""
-        wanted = name.casefold()
-        found = [e for e in self.events if e.name.casefold() == wanted]
-        found.sort(key=lambda e: e.direction != PUBLISH)
-        return found[0] if found else None
+        return self._by_name.get(name.casefold())
 
     @property
     def published(self) -> tuple[Event, ...]:

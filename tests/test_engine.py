@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -151,3 +152,34 @@ def test_rule_matching() -> None:
     assert rule.matches("ALL") and rule.matches("DL2") and rule.matches("x-y")
     assert not rule.matches("DL3") and rule.family == "DL2"
     _ = Location("a")
+
+
+def test_the_cyclic_garbage_collector_is_paused_for_a_check_and_restored_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    states: list[bool] = []
+    original = engine.check_project
+
+    def recording(project: Any, options: Any) -> Any:
+        states.append(gc.isenabled())
+        return original(project, options)
+
+    monkeypatch.setattr(engine, "check_project", recording)
+    roots = []
+    for name in ("a", "b"):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "doclint.toml").write_text("")
+        roots.append(root)
+    assert gc.isenabled()
+    engine.run(roots, engine.Options(cwd=tmp_path))
+    assert states == [False, False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        engine.run(roots[:1], engine.Options(cwd=tmp_path))
+        assert not gc.isenabled()  # a caller's choice is left as it was
+    finally:
+        gc.enable()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from doclint.sources.markdown import iter_lines, parse_markdown
 from doclint.text import column_role, github_slug, heading_key, ident, strip_markup, yes_no
@@ -214,3 +218,174 @@ def test_section_at_finds_the_innermost_section_like_a_scan() -> None:
             assert doc.section_at(line) == scan(doc, line), (doc.display, line)
             checked += 1
     assert checked > 1000
+
+
+def _stock_parser():  # type: ignore[no-untyped-def]
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"maxNesting": 200}).enable("table").enable("strikethrough")
+
+
+def _stock_model(text: str):  # type: ignore[no-untyped-def]
+    """Headings, table cells, links and comments as markdown-it's own rules produce them."""
+    from doclint.sources.markdown import _plain
+
+    tokens = _stock_parser().parse(text)
+    headings, tables, links, comments = [], [], [], []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            headings.append((token.map[0] + 1, _plain(tokens[index + 1].children)))
+        elif token.type == "table_open":
+            tables.append((token.map[0] + 1, token.map[1], []))
+        elif token.type == "tr_open":
+            tables[-1][2].append((token.map[0] + 1, [], []))
+        elif token.type == "html_block":
+            comments += [c.strip() for c in re.findall(r"<!--(.*?)-->", token.content, re.S)]
+        elif token.type == "inline" and token.children is not None:
+            if tokens[index - 1].type in ("th_open", "td_open"):
+                tables[-1][2][-1][1].append(_plain(token.children))
+                tables[-1][2][-1][2].append(token.content.strip())
+            for child in token.children:
+                if child.type == "link_open":
+                    links.append(child.attrs["href"])
+                elif child.type == "html_inline" and child.content.startswith("<!--"):
+                    comments.append(child.content[4:-3].strip())
+    return headings, tables, links, comments
+
+
+def _model(text: str):  # type: ignore[no-untyped-def]
+    doc = parse_markdown(text, Path("T.md"), "T.md", "T.md")
+    tables = [
+        (
+            t.line,
+            t.end_line,
+            [(t.line, list(t.headers), list(t.headers))]
+            + [(r.line, list(r.cells), list(r.raw)) for r in t.rows],
+        )
+        for t in doc.tables
+    ]
+    raw_headers = _stock_model(text)[1]
+    # the model keeps header cells rendered only; take their raw text from markdown-it
+    for table, stock in zip(tables, raw_headers, strict=False):
+        table[2][0] = (table[2][0][0], table[2][0][1], stock[2][0][2])
+    return (
+        [(h.line, h.text) for h in doc.headings],
+        tables,
+        [link.target for link in doc.links],
+        [c.text for c in doc.comments],
+    )
+
+
+TRICKY_INLINE = [
+    "plain words",
+    "snake_case name",
+    "`code`",
+    "`a_b` and `c`",
+    "` padded `",
+    "`  `",
+    "`a``b`",
+    "``double``",
+    "a_`b`",
+    "`b`_a",
+    "_emphasis_",
+    "__strong__",
+    "*star* and **bold**",
+    "~~struck~~",
+    "a \\| b",
+    "\\_not emphasis\\_",
+    "&amp; &copy; &#35;",
+    "x < y > z",
+    "<b>tag</b>",
+    "<!-- note --> text",
+    "[link](target.md#part)",
+    "![image `alt`](p.png)",
+    "<https://example.com>",
+    "a_b_c_",
+    "é_x",
+    "trailing `",
+    "`unclosed",
+    "1. not a list",
+]
+
+
+@pytest.mark.parametrize("inline", TRICKY_INLINE)
+def test_headings_cells_and_links_render_as_markdown_it_does(inline: str) -> None:
+    text = f"# {inline}\n\n| {inline} | b |\n|---|---|\n| {inline} | x |\n\n{inline}\n"
+    assert _model(text) == _stock_model(text)
+
+
+TABLES = [
+    "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 |\n| 4 | 5 | 6 |\n",
+    "a | b\n:-- | --:\n1 | 2\n",
+    "| a |\n|:-:|\n| `x|y` |\n| x \\| y |\n\nafter\n",
+    "| a | b |\n|---|\n| 1 | 2 |\n",
+    "| a |\n|---||---|\n",
+    "| a |\n| - |\n",
+    "| a |\n|- -|\n",
+    "text before\n| a | b |\n|---|---|\n| 1 | 2 |\n# heading ends it\n",
+    "| a |\n|---|\n| 1 |\n- a list ends it\n",
+    "| a |\n|---|\n| 1 |\n```\nfence\n```\n",
+    "| a |\n|---|\n| 1 |\n> quote\n",
+    "| a |\n|---|\n| 1 |\n<div>html</div>\n",
+    "| a |\n|---|\n| 1 |\n***\n",
+    "| a |\n|---|\n    | indented row |\n",
+    "    | a |\n    |---|\n",
+    "- | a | b |\n  |---|---|\n  | 1 | 2 |\n- next\n",
+    "> | a |\n> |---|\n> | 1 |\nlazy | line\n",
+    "| a\u00a0|\u2003b |\n|---|---|\n|\u2028x | y\u3000|\n",
+    "|a|\n|---|\n||\n|  |\n",
+    "| a |\n|---|\n\n| b |\n|---|\n",
+    "| only header |\n|---|\n",
+    "-|-\n",
+    "| a |\n|---|\n|\n| b |\n   | c |\n|> d |\n",
+    "no pipe in the header\n|---|\n",
+    "|" + "|".join(["h"] * 300) + "|\n" + "|-" * 300 + "|\n" + "| x |\n" * 230,
+]
+
+
+@pytest.mark.parametrize("text", TABLES)
+def test_tables_are_found_and_split_as_markdown_it_does(text: str) -> None:
+    assert _model(text) == _stock_model(text)
+
+
+def test_the_library_table_rule_is_kept_when_its_limits_differ(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import doclint.sources.markdown as markdown
+
+    monkeypatch.setattr(markdown, "_MAX_AUTOCOMPLETED_CELLS", 5)
+    monkeypatch.setattr(markdown, "_PARSER", None)
+    parser = markdown._parser()
+    assert markdown._table not in parser.block.ruler.getRules("")
+    markdown._PARSER = parser
+    for text in TABLES:
+        assert _model(text) == _stock_model(text)
+    monkeypatch.setattr(markdown, "_MAX_AUTOCOMPLETED_CELLS", 0x10000)
+    assert markdown._table in markdown._parser().block.ruler.getRules("paragraph")
+
+
+def test_rows_are_checked_for_a_block_that_ends_the_table_without_the_shortcut(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import doclint.sources.markdown as markdown
+
+    markdown.parse_markdown("", Path("x.md"), "x.md", "x.md")
+    monkeypatch.setattr(markdown, "_PIPE_ROW_SAFE", frozenset())
+    for text in TABLES:
+        assert _model(text) == _stock_model(text)
+
+
+def test_headings_compute_their_key_once() -> None:
+    doc = parse_markdown("# `Errors` — overview\n", Path("E.md"), "E.md", "E.md")
+    heading = doc.headings[0]
+    assert heading.key == "errors" and heading.key is heading.key
+    assert doc.find_sections("errors") == [doc.sections[0]]
+    assert heading == dataclasses.replace(heading)
+
+
+_PIECES = ["a", "b_c", "_", "`", "`x`", "*", "~~", "\\", "|", "[l](u)", "<", "&amp;", " ", "é", "!"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join))
+def test_any_cell_or_heading_renders_as_markdown_it_does(inline: str) -> None:
+    text = f"# {inline}\n\n| h | {inline} |\n|---|---|\n| {inline} | x |\n\n{inline}\n"
+    assert _model(text) == _stock_model(text)

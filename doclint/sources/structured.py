@@ -128,6 +128,8 @@ def load_json(text: str, display: str) -> tuple[Located | None, list[Problem]]:
                 "or write it as a string",
             )
         ]
+    if text.count("[") + text.count("{") <= MAX_DEPTH:  # cannot nest deeper than it opens
+        return Located(data, display, text, is_json=True), []
     depth, line = nesting_depth(text)
     if depth > MAX_DEPTH:
         return None, [
@@ -271,17 +273,95 @@ class _YamlBuilder:
         return None, [_problem(rule, self.display, line, message)]
 
     def build(self) -> tuple[Located | None, list[Problem]]:
-        loader = self.loader
+        get_event = self.loader.get_event
+        resolve = self.loader.resolve
+        add = self.add
+        stack = self.stack
+        anchors = self.anchors
+        open_anchors = self.open_anchors
+        key_lines = self.located._key_lines
+        node_lines = self.located._node_lines
+        text = self.text
+        other_breaks = self.other_breaks
+        # plain scalars resolve by their text alone; the same keys and values recur
+        plain: dict[str, tuple[Any, bool]] = {}
         documents = 0
-        while loader.check_event():
-            event = loader.get_event()
-            mark = event.start_mark
-            line = (
-                mark.line + 1
-                if not self.other_breaks
-                else self.text.count("\n", 0, min(mark.index, len(self.text))) + 1
-            )
-            if isinstance(event, yaml.DocumentStartEvent):
+        while (event := get_event()) is not None:
+            kind = type(event)
+            if other_breaks:
+                line = text.count("\n", 0, min(event.start_mark.index, len(text))) + 1
+            else:
+                line = event.start_mark.line + 1
+            if kind is yaml.ScalarEvent:
+                self.nodes += 1
+                self.expanded += 1
+                source = event.value
+                tag = event.tag
+                if tag is None and not event.style and event.implicit[0]:
+                    known = plain.get(source)
+                    if known is None:
+                        tag = resolve(yaml.ScalarNode, source, event.implicit)
+                        known = plain[source] = (
+                            _scalar_value(tag, source, event.style),
+                            tag == _MERGE_TAG,
+                        )
+                    value, merge = known
+                else:
+                    if tag is None or tag == "!":
+                        tag = resolve(yaml.ScalarNode, source, event.implicit)
+                    value = _scalar_value(tag, source, event.style)
+                    merge = tag == _MERGE_TAG
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+                failed = add(value, 1, line, merge)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.nodes += 1
+                self.expanded += 1
+                if len(stack) >= MAX_DEPTH:
+                    return self.problem(
+                        TOO_DEEP,
+                        line,
+                        f"YAML nests more than {MAX_DEPTH} levels deep; flatten the structure",
+                    )
+                if event.anchor is not None:
+                    open_anchors[event.anchor] = open_anchors.get(event.anchor, 0) + 1
+                stack.append(
+                    _Frame([] if kind is yaml.SequenceStartEvent else {}, line, event.anchor)
+                )
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                key_lines[id(frame.value)] = frame.lines
+                node_lines[id(frame.value)] = frame.line
+                if frame.anchor is not None:
+                    count = open_anchors[frame.anchor] - 1
+                    if count:
+                        open_anchors[frame.anchor] = count
+                    else:
+                        del open_anchors[frame.anchor]
+                    anchors[frame.anchor] = (frame.value, frame.size)
+                failed = add(frame.value, frame.size, frame.line, False)
+            elif kind is yaml.AliasEvent:
+                if event.anchor in open_anchors:
+                    return self.problem(
+                        INVALID_YAML,
+                        line,
+                        f"invalid YAML: alias '*{event.anchor}' refers to a node that contains "
+                        "it (recursive alias); remove the alias",
+                    )
+                if event.anchor not in anchors:
+                    return self.problem(
+                        INVALID_YAML,
+                        line,
+                        f"invalid YAML: alias '*{event.anchor}' has no anchor "
+                        f"'&{event.anchor}' before it; define the anchor first",
+                    )
+                value, size = anchors[event.anchor]
+                self.expanded += size
+                if self.expanded > self.limit():
+                    return self.bomb(line)
+                failed = add(value, size, line, False)
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     return self.problem(
@@ -291,64 +371,6 @@ class _YamlBuilder:
                         "document (remove the second '---')",
                     )
                 continue
-            if isinstance(event, yaml.AliasEvent):
-                if event.anchor in self.open_anchors:
-                    return self.problem(
-                        INVALID_YAML,
-                        line,
-                        f"invalid YAML: alias '*{event.anchor}' refers to a node that contains "
-                        "it (recursive alias); remove the alias",
-                    )
-                if event.anchor not in self.anchors:
-                    return self.problem(
-                        INVALID_YAML,
-                        line,
-                        f"invalid YAML: alias '*{event.anchor}' has no anchor "
-                        f"'&{event.anchor}' before it; define the anchor first",
-                    )
-                value, size = self.anchors[event.anchor]
-                self.expanded += size
-                if self.expanded > self.limit():
-                    return self.bomb(line)
-                failed = self.add(value, size, line, False)
-            elif isinstance(event, yaml.ScalarEvent):
-                self.nodes += 1
-                self.expanded += 1
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-                value = _scalar_value(tag, event.value, event.style)
-                if event.anchor is not None:
-                    self.anchors[event.anchor] = (value, 1)
-                failed = self.add(value, 1, line, tag == _MERGE_TAG)
-            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                self.nodes += 1
-                self.expanded += 1
-                if len(self.stack) >= MAX_DEPTH:
-                    return self.problem(
-                        TOO_DEEP,
-                        line,
-                        f"YAML nests more than {MAX_DEPTH} levels deep; flatten the structure",
-                    )
-                container: list[Any] | dict[Any, Any] = (
-                    [] if isinstance(event, yaml.SequenceStartEvent) else {}
-                )
-                if event.anchor is not None:
-                    self.open_anchors[event.anchor] = self.open_anchors.get(event.anchor, 0) + 1
-                self.stack.append(_Frame(container, line, event.anchor))
-                continue
-            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                frame = self.stack.pop()
-                self.located._key_lines[id(frame.value)] = frame.lines
-                self.located._node_lines[id(frame.value)] = frame.line
-                if frame.anchor is not None:
-                    count = self.open_anchors[frame.anchor] - 1
-                    if count:
-                        self.open_anchors[frame.anchor] = count
-                    else:
-                        del self.open_anchors[frame.anchor]
-                    self.anchors[frame.anchor] = (frame.value, frame.size)
-                failed = self.add(frame.value, frame.size, frame.line, False)
             else:
                 continue
             if failed is not None:
@@ -383,9 +405,10 @@ class _YamlBuilder:
             return None
         frame = self.stack[-1]
         frame.size += size
-        if isinstance(frame.value, list):
-            frame.lines[len(frame.value)] = line
-            frame.value.append(value)
+        container = frame.value
+        if type(container) is list:
+            frame.lines[len(container)] = line
+            container.append(value)
             return None
         if frame.key is _NO_KEY:
             if isinstance(value, list | dict):

@@ -147,11 +147,19 @@ class SchemaStore:
         self._registry: Any = None
         self._local: dict[tuple[str, int], Path | None] = {}
         self._fast: dict[tuple[str, str], tuple[Any, list[str]] | None] = {}
+        self._real: dict[Path, Path] = {}
 
     # -- files and URIs ------------------------------------------------------------------
-    @staticmethod
-    def uri(path: Path) -> str:
-        return path.resolve().as_uri()
+    def real(self, path: Path) -> Path:
+        """``path`` with its links resolved, once per path: a run asks about the same few
+        hundred schema files thousands of times."""
+        known = self._real.get(path)
+        if known is None:
+            known = self._real[path] = path.resolve()
+        return known
+
+    def uri(self, path: Path) -> str:
+        return self.real(path).as_uri()
 
     def local_path(self, uri: str) -> Path | None:
         """The local file ``uri`` names, or None when it is remote or leaves the repository."""
@@ -188,7 +196,7 @@ class SchemaStore:
     def document(self, path: Path, schema: bool = True, refs: bool = True) -> Located | None:
         """The YAML/JSON document at ``path``. On first use a schema is checked against its
         metaschema and, with ``refs``, its ``$ref``s are checked (local, existing)."""
-        path = path.resolve()
+        path = self.real(path)
         located = self.structured(path)
         if located is None or path in self._checked:
             return located

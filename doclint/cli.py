@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -168,6 +168,8 @@ def rules_command(fmt: str) -> None:
             {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary}
             for r in rules
         ]
+        import json
+
         click.echo(json.dumps(payload, indent=2))
     elif fmt == "markdown":
         click.echo(rules_markdown())
@@ -241,6 +243,8 @@ def inspect_command(kind: str, path: Path | None, fmt: str, config_path: Path | 
         project = Project(target.root, load_config(target.root, config_path, cwd=cwd), cwd)
         results.append({"service": project.name, kind: inspect(kind, project)})
     payload = results[0] if len(results) == 1 else {"services": results}
+    import json
+
     click.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
 
 
@@ -287,3 +291,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo(f"doclint: internal error: {type(exc).__name__}: {exc}", err=True)
         return 2
     return 0
+
+
+def run() -> NoReturn:
+    """The ``doclint`` command: ``main()``, then an exit that leaves the freeing of the run's
+    models to the operating system (a large service's are hundreds of thousands of objects,
+    which the interpreter would otherwise free one by one)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away, a stream already closed
+            code = code or 1
+    os._exit(code)

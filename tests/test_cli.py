@@ -139,6 +139,35 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("doclint ")
 
 
+def test_the_command_flushes_all_its_output_and_keeps_the_exit_code() -> None:
+    fixture = REPO / "tests" / "fixtures" / "api" / "invalid"
+    result = subprocess.run(
+        [sys.executable, "-m", "doclint", "check", "--no-cache", "--format", "json", str(fixture)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    assert payload["diagnostics"]
+    assert result.stderr == ""
+
+
+def test_a_reader_that_goes_away_gets_no_traceback() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "doclint", "rules"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # like `doclint rules | head -0`
+    error = process.stderr.read().decode()
+    assert process.wait() in (1, 2)
+    assert "Traceback" not in error
+
+
 def test_internal_errors_are_one_line(tmp_path: Path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from doclint import engine
 

@@ -309,6 +309,8 @@ def test_code_fingerprint_is_stable_and_files_hash_by_content(tmp_path: Path) ->
     assert cache.file_digest(tmp_path / "missing") == "-"
     assert cache.cacheable("markdown:/x.md") and cache.cacheable("schema")
     assert not cache.cacheable("openapi")
+    assert cache.cacheable("structured:/x/openapi.yaml")
+    assert not cache.cacheable("structured:/x/events/a.json")
 
 
 def test_an_entry_that_is_not_a_regular_file_is_ignored_and_cannot_be_written(

@@ -11,16 +11,12 @@ import pytest
 from doclint.config import load_config
 from doclint.project import Project
 from doclint.sources.flyway import SchemaModel, parse_name, schema, substitute
-from doclint.sources.sqlschema import (
-    Lines,
-    Schema,
-    apply_postgres,
-    apply_sqlglot,
-    canonical_expression,
-    canonical_type,
-    parse_postgres,
-    quote_ident,
-)
+from doclint.sources.sqlexpr import canonical_expression, canonical_type
+from doclint.sources.sqlglot_schema import apply_sqlglot
+from doclint.sources.sqlmodel import Schema
+from doclint.sources.sqlschema import apply_postgres
+from doclint.sources.sqlstatements import Lines, parse_postgres
+from doclint.sources.sqltypes import quote_ident
 from tests.conftest import write_tree
 
 PG_SETS = Path(__file__).resolve().parent / "fixtures" / "data" / "pg"
@@ -481,9 +477,9 @@ def test_drop_schema_cascade() -> None:
 def test_expressions_print_alike_wherever_written(
     monkeypatch: pytest.MonkeyPatch, cache_size: int
 ) -> None:
-    monkeypatch.setattr("doclint.sources.sqlschema._CACHE_SIZE", cache_size)
-    monkeypatch.setattr("doclint.sources.sqlschema._TEXTS", {})
-    monkeypatch.setattr("doclint.sources.sqlschema._DEFAULTS", {})
+    monkeypatch.setattr("doclint.sources.sqlexpr._CACHE_SIZE", cache_size)
+    monkeypatch.setattr("doclint.sources.sqlexpr._TEXTS", {})
+    monkeypatch.setattr("doclint.sources.sqlexpr._DEFAULTS", {})
     built = build(
         "CREATE TABLE a (x int DEFAULT 1, s text DEFAULT 'v', n int DEFAULT -1);\n"
         "CREATE TABLE b (\n  y   int   DEFAULT   1, s varchar DEFAULT 'v', z int DEFAULT 2,\n"

@@ -15,15 +15,9 @@ from doclint.project import Project
 from doclint.registry import input_rule, rule
 from doclint.sources.flyway import SchemaModel, schema
 from doclint.sources.markdown import Document, ListItem, Row, Section, Table
-from doclint.sources.sqlschema import (
-    Column,
-    Policy,
-    canonical_expression,
-    canonical_type,
-    expression_text,
-    roles_of,
-)
-from doclint.sources.sqlschema import Table as SqlTable
+from doclint.sources.sqlexpr import canonical_expression, canonical_type, expression_text, roles_of
+from doclint.sources.sqlmodel import Column, Policy
+from doclint.sources.sqlmodel import Table as SqlTable
 from doclint.text import heading_key, ident, strip_markup, yes_no
 
 DOC = "DATA_MODEL.md"
@@ -335,7 +329,8 @@ def _policy_item(text: str, line: int) -> DocPolicy | None:
 def _policy_clause(name: str, clause: str, line: int) -> DocPolicy:
     from pglast.parser import ParseError
 
-    from doclint.sources.sqlschema import Expr, parse_policy_clause
+    from doclint.sources.sqlexpr import Expr
+    from doclint.sources.sqlstatements import parse_policy_clause
 
     policy = DocPolicy(name, line, complete=True, using_stated=True, check_stated=True)
     try:

@@ -11,7 +11,7 @@ from doclint.diagnostics import Diagnostic, Fix
 from doclint.project import Project
 
 if TYPE_CHECKING:
-    from doclint.sources.sqlschema import Policy
+    from doclint.sources.sqlmodel import Policy
 
 
 def api_operation(project: Project, diagnostic: Diagnostic) -> Fix | None:

@@ -9,7 +9,9 @@ from typing import Any
 
 from doclint.diagnostics import Finding, Location, Problem, Related
 from doclint.project import Project
-from doclint.sources.sqlschema import Schema, apply_postgres, apply_sqlglot
+from doclint.sources.sqlglot_schema import apply_sqlglot
+from doclint.sources.sqlmodel import Schema
+from doclint.sources.sqlschema import apply_postgres
 
 BAD_NAME = "DL931"
 DUPLICATE_VERSION = "DL932"

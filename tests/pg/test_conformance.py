@@ -22,7 +22,7 @@ import pytest
 from doclint.config import load_config
 from doclint.project import Project
 from doclint.sources.flyway import SchemaModel, schema, substitute
-from doclint.sources.sqlschema import canonical_expression
+from doclint.sources.sqlexpr import canonical_expression
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

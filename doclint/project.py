@@ -149,7 +149,8 @@ class Project:
         """The parsed markdown document at ``path``, or None if it is missing or unreadable."""
 
         def load() -> Document | None:
-            from doclint.sources.markdown import MAX_NESTING, nesting_depth, parse_markdown
+            from doclint.sources.markdown import MAX_NESTING, nesting_depth
+            from doclint.sources.markdown_parser import parse_markdown
 
             if not path.is_file():
                 return None

@@ -41,16 +41,16 @@ def _entries(root: Path) -> list[Path]:
 
 class _Counter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import doclint.sources.markdown
+        import doclint.sources.markdown_parser
 
         self.calls: list[str] = []
-        original = doclint.sources.markdown.parse_markdown
+        original = doclint.sources.markdown_parser.parse_markdown
 
         def counting(text: str, path: Path, *args: Any) -> Any:
             self.calls.append(path.name)
             return original(text, path, *args)
 
-        monkeypatch.setattr(doclint.sources.markdown, "parse_markdown", counting)
+        monkeypatch.setattr(doclint.sources.markdown_parser, "parse_markdown", counting)
 
 
 def test_second_run_reuses_results_and_reports_the_same(

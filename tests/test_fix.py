@@ -11,7 +11,8 @@ import pytest
 from doclint import fix
 from doclint.diagnostics import Diagnostic, Fix, Severity
 from doclint.engine import Report, ServiceResult
-from doclint.sources.markdown import Document, parse_markdown
+from doclint.sources.markdown import Document
+from doclint.sources.markdown_parser import parse_markdown
 from tests.conftest import check
 
 STUBBED = {"DL201", "DL301", "DL303", "DL309", "DL403", "DL410", "DL501", "DL601"}

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doclint.sources.markdown import iter_lines, parse_markdown
+from doclint.sources.markdown import iter_lines
+from doclint.sources.markdown_parser import parse_markdown
 from doclint.text import column_role, github_slug, heading_key, ident, strip_markup, yes_no
 
 SOURCE = """# Data model
@@ -228,7 +229,7 @@ def _stock_parser():  # type: ignore[no-untyped-def]
 
 def _stock_model(text: str):  # type: ignore[no-untyped-def]
     """Headings, table cells, links and comments as markdown-it's own rules produce them."""
-    from doclint.sources.markdown import _plain
+    from doclint.sources.markdown_parser import _plain
 
     tokens = _stock_parser().parse(text)
     headings, tables, links, comments = [], [], [], []
@@ -349,26 +350,26 @@ def test_tables_are_found_and_split_as_markdown_it_does(text: str) -> None:
 
 
 def test_the_library_table_rule_is_kept_when_its_limits_differ(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import doclint.sources.markdown as markdown
+    import doclint.sources.markdown_parser as markdown_parser
 
-    monkeypatch.setattr(markdown, "_MAX_AUTOCOMPLETED_CELLS", 5)
-    monkeypatch.setattr(markdown, "_PARSER", None)
-    parser = markdown._parser()
-    assert markdown._table not in parser.block.ruler.getRules("")
-    markdown._PARSER = parser
+    monkeypatch.setattr(markdown_parser, "_MAX_AUTOCOMPLETED_CELLS", 5)
+    monkeypatch.setattr(markdown_parser, "_PARSER", None)
+    parser = markdown_parser._parser()
+    assert markdown_parser._table not in parser.block.ruler.getRules("")
+    markdown_parser._PARSER = parser
     for text in TABLES:
         assert _model(text) == _stock_model(text)
-    monkeypatch.setattr(markdown, "_MAX_AUTOCOMPLETED_CELLS", 0x10000)
-    assert markdown._table in markdown._parser().block.ruler.getRules("paragraph")
+    monkeypatch.setattr(markdown_parser, "_MAX_AUTOCOMPLETED_CELLS", 0x10000)
+    assert markdown_parser._table in markdown_parser._parser().block.ruler.getRules("paragraph")
 
 
 def test_rows_are_checked_for_a_block_that_ends_the_table_without_the_shortcut(
     monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    import doclint.sources.markdown as markdown
+    import doclint.sources.markdown_parser as markdown_parser
 
-    markdown.parse_markdown("", Path("x.md"), "x.md", "x.md")
-    monkeypatch.setattr(markdown, "_PIPE_ROW_SAFE", frozenset())
+    markdown_parser.parse_markdown("", Path("x.md"), "x.md", "x.md")
+    monkeypatch.setattr(markdown_parser, "_PIPE_ROW_SAFE", frozenset())
     for text in TABLES:
         assert _model(text) == _stock_model(text)
 

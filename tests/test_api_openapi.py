@@ -14,11 +14,11 @@ from doclint.config import Config
 from doclint.project import Project
 from doclint.sources import openapi as oas
 from doclint.sources.openapi_validation import (
-    example_errors,
     fast_errors,
     reference_errors,
     same_errors,
 )
+from doclint.sources.openapi_values import example_errors
 from tests.conftest import CORPUS, FIXTURES, SAMPLE, SAMPLE_ERROR_CODES, check, summary
 
 API = FIXTURES / "api"

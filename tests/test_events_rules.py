@@ -11,7 +11,8 @@ import pytest
 from doclint.config import Config, load_config
 from doclint.project import Project
 from doclint.sources.events import events
-from doclint.sources.jsonschema import SchemaType, doc_type, store, type_matches
+from doclint.sources.jsonschema import store
+from doclint.sources.schema_types import SchemaType, doc_type, fields_of, type_matches
 from tests.conftest import check, summary, write_tree
 
 SELECT = ["DL5", "DL92"]
@@ -360,7 +361,7 @@ def test_recursive_schema_terminates(tmp_path: Path) -> None:
     schemas = store(proj)
     node = schemas.resolve(model.events[0].schema)
     assert node is not None
-    paths = [f.path for f in schemas.fields(node)]
+    paths = [f.path for f in fields_of(schemas, node)]
     assert paths == ["name", "children"]
 
 
@@ -383,7 +384,7 @@ def test_one_of_and_null_types(tmp_path: Path) -> None:
     schemas = store(proj)
     node = schemas.resolve(model.events[0].schema)
     assert node is not None
-    types = {f.path: f.type_text for f in schemas.fields(node)}
+    types = {f.path: f.type_text for f in fields_of(schemas, node)}
     assert types == {
         "amount": "integer | string",
         "note": "string",
@@ -462,7 +463,7 @@ def test_const_and_pointer_into_a_list(tmp_path: Path) -> None:
     schemas = store(proj)
     node = schemas.resolve(model.events[0].schema)
     assert node is not None
-    found = {f.path: (f.type_text, f.location.line) for f in schemas.fields(node)}
+    found = {f.path: (f.type_text, f.location.line) for f in fields_of(schemas, node)}
     text = json.dumps(schema, indent=2)
     assert found["flag"][0] == "boolean"
     assert found["list"][0] == "array"

@@ -14,7 +14,7 @@ import pytest
 from doclint.config import Config
 from doclint.project import Project
 from doclint.sources import openapi as oas
-from doclint.sources.openapi_validation import (
+from doclint.sources.openapi_values import (
     _inline,
     example_errors,
     format_handling,
@@ -270,7 +270,7 @@ SAMPLE_STRINGS = [
 def test_format_table_agrees_with_the_reference_checkers(v31: bool) -> None:
     from openapi_schema_validator import oas30_format_checker, oas31_format_checker
 
-    from doclint.sources.openapi_validation import _CHECKED_FORMATS, _FORMAT_CHECKS
+    from doclint.sources.openapi_values import _CHECKED_FORMATS, _FORMAT_CHECKS
 
     checker = oas31_format_checker if v31 else oas30_format_checker
     names = set(checker.checkers) | set(_CHECKED_FORMATS) | {"phone", "date-time-rfc-2822"}
@@ -372,7 +372,7 @@ def test_metaschema_fast_verdict_never_accepts_what_jsonschema_rejects(schema: A
     from jsonschema.validators import validator_for
     from referencing import Registry
 
-    from doclint.sources.jsonschema import _meta_valid
+    from doclint.sources.metaschema import _meta_valid
 
     if not _meta_valid(schema):
         return
@@ -384,7 +384,7 @@ def test_metaschema_fast_verdict_never_accepts_what_jsonschema_rejects(schema: A
 
 
 def test_a_deep_schema_is_left_to_jsonschema() -> None:
-    from doclint.sources.jsonschema import _meta_valid
+    from doclint.sources.metaschema import _meta_valid
 
     schema: dict[str, Any] = {"type": "object"}
     for _ in range(60):
@@ -399,7 +399,7 @@ def test_a_deep_schema_is_left_to_jsonschema() -> None:
 def test_keyword_tables_are_the_reference_validators_keywords() -> None:
     from openapi_schema_validator import OAS30Validator, OAS31Validator
 
-    from doclint.sources.openapi_validation import _KEYWORDS_30, _KEYWORDS_31
+    from doclint.sources.openapi_values import _KEYWORDS_30, _KEYWORDS_31
 
     annotations_30 = {"deprecated", "example", "externalDocs", "readOnly", "writeOnly", "xml"}
     annotations_31 = {"description", "discriminator", "example", "externalDocs", "xml"}
@@ -501,7 +501,7 @@ def _slow_validate(schemas: Any, uri: str, value: Any) -> Any:
 def test_event_format_table_is_jsonschemas(draft: str) -> None:
     import jsonschema
 
-    from doclint.sources.jsonschema import _FORMAT_CHECKS, _checked_formats
+    from doclint.sources.jsonschema_values import _FORMAT_CHECKS, _checked_formats
 
     checker = getattr(jsonschema, draft).FORMAT_CHECKER
     assert _checked_formats(draft) == set(checker.checkers)

@@ -602,7 +602,7 @@ def example_invalid(project: Project) -> Iterator[Finding]:
     model = oas.openapi(project)
     if model is None:
         return
-    from doclint.sources.openapi_validation import example_errors
+    from doclint.sources.openapi_values import example_errors
 
     for example, message in example_errors(project, model):
         yield Finding(

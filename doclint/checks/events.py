@@ -14,15 +14,9 @@ from doclint.diagnostics import Finding, Location, Related, Severity
 from doclint.project import Project
 from doclint.registry import input_rule, rule
 from doclint.sources.events import Event, EventsModel, events
-from doclint.sources.jsonschema import (
-    Field,
-    SchemaStore,
-    doc_type,
-    is_file,
-    store,
-    type_matches,
-)
+from doclint.sources.jsonschema import SchemaStore, is_file, store
 from doclint.sources.markdown import CodeBlock, Document, Section, Table
+from doclint.sources.schema_types import Field, doc_type, fields_of, type_matches
 from doclint.sources.structured import load_json
 from doclint.text import heading_key, ident, yes_no
 
@@ -231,7 +225,7 @@ def _fields_cases(project: Project) -> list[_FieldsCase]:
                 if t.has("column") and t.has("type")
             ]
             cases.append(
-                _FieldsCase(entry, event, tables[0] if tables else None, schemas.fields(node))
+                _FieldsCase(entry, event, tables[0] if tables else None, fields_of(schemas, node))
             )
         return cases
 

@@ -119,6 +119,7 @@ def failure_mode(project: Project, diagnostic: Diagnostic) -> Fix | None:
 def event(project: Project, diagnostic: Diagnostic) -> Fix | None:
     from doclint.checks.events import _event_schemas
     from doclint.sources.jsonschema import store
+    from doclint.sources.schema_types import fields_of
 
     found = _event_schemas(project)
     if found is None:
@@ -131,7 +132,9 @@ def event(project: Project, diagnostic: Diagnostic) -> Fix | None:
         if item.schema is not None:
             node = store(project).resolve(item.schema)
             if node is not None:
-                fields = [(f.path, f.type_text, f.required) for f in store(project).fields(node)]
+                fields = [
+                    (f.path, f.type_text, f.required) for f in fields_of(store(project), node)
+                ]
         return fix.event_stub(document, item.name, fields, document.section("Published events"))
     return None
 

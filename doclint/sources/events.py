@@ -14,14 +14,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from doclint.diagnostics import Finding, Location, Problem
-from doclint.sources.jsonschema import (
-    REF_UNRESOLVED,
-    Node,
-    SchemaStore,
-    Where,
-    is_file,
-    store,
-)
+from doclint.sources.jsonschema import REF_UNRESOLVED, SchemaStore, is_file, store
+from doclint.sources.schema_nodes import Node, Where
+from doclint.sources.schema_types import fields_of
 from doclint.sources.structured import Located
 
 if TYPE_CHECKING:
@@ -448,7 +443,7 @@ def inspect_json(project: Project) -> dict[str, Any]:
                     "line": f.location.line,
                     "file": f.location.path,
                 }
-                for f in schemas.fields(node)
+                for f in fields_of(schemas, node)
             ]
         schema_location = schemas.location(node.where) if node is not None else None
         listed.append(

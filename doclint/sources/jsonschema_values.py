@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-import importlib.util
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from doclint.sources.format_checks import (
+    PythonPattern,
+    installed,
+    int_bits,
+    is_date,
+    is_datetime,
+    is_email,
+    is_ipv4,
+    is_ipv6,
+    is_rfc3339_time,
+    is_uuid,
+)
 from doclint.sources.metaschema import DRAFTS, MAX_ERRORS, UNKNOWN, short
 from doclint.sources.schema_nodes import NOT_SCHEMA_KEYS, Node, Pointer
 
@@ -90,7 +100,7 @@ class ValueValidation:
         read differently (patternProperties, multipleOf, unevaluated*, dynamic references,
         documents of another draft) left to it."""
         draft = DRAFTS.get((dialect if isinstance(dialect, str) else _DRAFT_2020).removesuffix("#"))
-        if draft is None or _int_bits(instance) > 53:
+        if draft is None or int_bits(instance) > 53:
             return False
         key = (uri, draft)
         if key not in self._fast:
@@ -188,7 +198,7 @@ def _fast_validator(schemas: _Schemas, uri: str, draft: str) -> tuple[Any, list[
         name: _FORMAT_CHECKS.get(name) or unchecked(name) for name in _checked_formats(draft)
     }
     keywords: dict[str, Any] = {name: Doubtful for name in _DOUBTFUL_KEYWORDS}
-    keywords["pattern"] = _Pattern
+    keywords["pattern"] = PythonPattern
     try:
         validator = getattr(jsonschema_rs, draft)(
             {"$ref": uri},
@@ -257,104 +267,18 @@ def _checked_formats(draft: str) -> frozenset[str]:
     return frozenset(
         name
         for name, drafts, needs in _FORMAT_DRAFTS
-        if draft in drafts and (not needs or any(_installed(m) for m in needs))
+        if draft in drafts and (not needs or any(installed(m) for m in needs))
     )
 
 
-@cache
-def _installed(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
-
-
-def _is_email(instance: str) -> bool:
-    return "@" in instance
-
-
-def _is_ipv4(instance: str) -> bool:
-    import ipaddress
-
-    try:
-        return bool(ipaddress.IPv4Address(instance))
-    except ipaddress.AddressValueError:
-        return False
-
-
-def _is_ipv6(instance: str) -> bool:
-    import ipaddress
-
-    try:
-        address = ipaddress.IPv6Address(instance)
-    except ipaddress.AddressValueError:
-        return False
-    return not getattr(address, "scope_id", "")
-
-
-def _is_datetime(instance: str) -> bool:
-    from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]  # no stubs
-
-    return bool(validate_rfc3339(instance.upper()))
-
-
-def _is_time(instance: str) -> bool:
-    return _is_datetime("1970-01-01T" + instance)
-
-
-def _is_date(instance: str) -> bool:
-    from datetime import date
-
-    try:
-        return bool(_RE_DATE.fullmatch(instance) and date.fromisoformat(instance))
-    except ValueError:
-        return False
-
-
-def _is_uuid(instance: str) -> bool:
-    from uuid import UUID
-
-    try:
-        UUID(instance)
-    except ValueError:
-        return False
-    return all(instance[position] == "-" for position in (8, 13, 18, 23))
-
-
-_RE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # jsonschema's checks for these formats, to the letter
 _FORMAT_CHECKS: dict[str, Any] = {
-    "email": _is_email,
-    "idn-email": _is_email,
-    "ipv4": _is_ipv4,
-    "ipv6": _is_ipv6,
-    "date-time": _is_datetime,
-    "time": _is_time,
-    "date": _is_date,
-    "uuid": _is_uuid,
+    "email": is_email,
+    "idn-email": is_email,
+    "ipv4": is_ipv4,
+    "ipv6": is_ipv6,
+    "date-time": is_datetime,
+    "time": is_rfc3339_time,
+    "date": is_date,
+    "uuid": is_uuid,
 }
-
-
-class _Pattern:
-    """`pattern` as jsonschema reads it: Python's ``re.search``."""
-
-    def __init__(self, parent: Any, value: Any, path: Any) -> None:
-        self.pattern = value
-
-    def validate(self, instance: Any) -> None:
-        if isinstance(instance, str) and not re.search(self.pattern, instance):
-            raise ValueError(f"{instance!r} does not match {self.pattern!r}")
-
-
-def _int_bits(value: Any) -> int:
-    """The bits the widest integer in ``value`` needs (at most 64 counted)."""
-    widest = 0
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, bool):
-            continue
-        if isinstance(node, int):
-            widest = max(widest, min(64, (node if node >= 0 else ~node).bit_length()))
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return widest

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from doclint.diagnostics import Finding, Location
+from doclint.sources.format_checks import is_regex
 from doclint.sources.openapi import METHODS, Node, Resolver
 from doclint.sources.openapi_values import _inline, plain_errors, value_validator
 
@@ -92,19 +92,9 @@ def _json(package: str, *parts: str) -> Any:
     return json.loads(_package_file(package, *parts).read_text(encoding="utf-8"))
 
 
-def _is_regex(pattern: object) -> bool:
-    if not isinstance(pattern, str):
-        return True
-    try:
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError):
-        return False
-    return True
-
-
 def _formats() -> dict[str, Callable[[str], bool]]:
     formats: dict[str, Callable[[str], bool]] = {name: _always for name in _UNCHECKED_FORMATS}
-    formats["regex"] = _is_regex
+    formats["regex"] = is_regex
     return formats
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from doclint.sources.format_checks import (
+    PythonPattern,
+    installed,
+    int_bits,
+    is_date,
+    is_datetime,
+    is_draft3_time,
+    is_email,
+    is_regex,
+    is_uuid,
+)
 from doclint.sources.openapi import Example, Node, OpenApiModel, Resolver
 
 if TYPE_CHECKING:
@@ -85,69 +93,15 @@ _CHECKED_FORMATS: dict[str, tuple[str, ...]] = {
     "uri-template": ("uri_template",),
     "duration": ("isoduration",),
 }
-_RE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-
-
-def _is_email(instance: str) -> bool:
-    return "@" in instance
-
-
-def _is_date(instance: str) -> bool:
-    try:
-        return bool(_RE_DATE.fullmatch(instance) and date.fromisoformat(instance))
-    except ValueError:
-        return False
-
-
-def _is_uuid(instance: str) -> bool:
-    from uuid import UUID
-
-    try:
-        UUID(instance)
-    except ValueError:
-        return False
-    return all(instance[position] == "-" for position in (8, 13, 18, 23))
-
-
-def _is_time(instance: str) -> bool:
-    try:
-        return bool(datetime.strptime(instance, "%H:%M:%S"))
-    except ValueError:
-        return False
-
-
-def _is_datetime(instance: str) -> bool:
-    from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]  # no stubs
-
-    return bool(validate_rfc3339(instance.upper()))
-
-
 # the checks of jsonschema's FormatChecker for these formats, to the letter
 _FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
-    "email": _is_email,
-    "idn-email": _is_email,
-    "date": _is_date,
-    "uuid": _is_uuid,
-    "date-time": _is_datetime,
-    "time": _is_time,
+    "email": is_email,
+    "idn-email": is_email,
+    "date": is_date,
+    "uuid": is_uuid,
+    "date-time": is_datetime,
+    "time": is_draft3_time,
 }
-
-
-class _Pattern:
-    """`pattern` read as openapi-schema-validator reads it without an ECMA regex library:
-    Python's ``re.search``."""
-
-    def __init__(self, parent: Any, value: str, path: Any) -> None:
-        self.pattern = value
-
-    def validate(self, instance: Any) -> None:
-        if isinstance(instance, str) and not re.search(self.pattern, instance):
-            raise ValueError(f"{instance!r} does not match {self.pattern!r}")
-
-
-@cache
-def _installed(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 def format_handling(name: str, v31: bool) -> str:
@@ -159,24 +113,9 @@ def format_handling(name: str, v31: bool) -> str:
     if name in _INT_BITS:
         return "int"
     needs = _CHECKED_FORMATS.get(name)
-    if needs is None or (needs and not any(_installed(m) for m in needs)):
+    if needs is None or (needs and not any(installed(m) for m in needs)):
         return "ignore"
     return "check" if name in _FORMAT_CHECKS else "reference"
-
-
-def _int_bits(value: Any, depth: int = 0) -> int:
-    """The bits the widest integer in ``value`` needs (beyond 64 bits: 64)."""
-    if depth > 64:
-        return 64
-    if isinstance(value, bool):
-        return 0
-    if isinstance(value, int):
-        return min(64, (value if value >= 0 else ~value).bit_length())
-    if isinstance(value, dict):
-        return max((_int_bits(v, depth + 1) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return max((_int_bits(v, depth + 1) for v in value), default=0)
-    return 0
 
 
 class _Unsure(Exception):
@@ -227,7 +166,7 @@ def _prepare(value: Any, v31: bool, bits: int, depth: int = 0) -> Any:
                 raise _Unsure
             result[key] = item
         elif key == "pattern":
-            if not isinstance(item, str) or not _python_regex(item) or _installed("regress"):
+            if not isinstance(item, str) or not is_regex(item) or installed("regress"):
                 raise _Unsure
             result[key] = item
         elif key in _COUNTS:
@@ -257,14 +196,6 @@ def _prepare(value: Any, v31: bool, bits: int, depth: int = 0) -> Any:
         else:  # items, additionalProperties, not: one schema
             result[key] = _prepare(item, v31, bits, depth + 1)
     return result
-
-
-def _python_regex(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError):
-        return False
-    return True
 
 
 def _plain_json(value: Any, depth: int = 0) -> bool:
@@ -373,7 +304,7 @@ def plain_errors(schema: Any, instance: Any, v31: bool) -> list[PlainError] | No
     its `$ref`s inlined), in its order and with its messages, found with jsonschema-rs; None
     when that cannot be promised (a keyword or format read differently, a schema or value
     jsonschema-rs does not take), and the caller asks openapi-schema-validator."""
-    bits = _int_bits(instance)
+    bits = int_bits(instance)
     if not isinstance(schema, dict) or bits > 53:
         return None
     try:
@@ -400,7 +331,7 @@ def _plain_validator(body: str, v31: bool) -> Any:
             json.loads(body),
             validate_formats=True,
             formats=_FORMAT_CHECKS,
-            keywords={"pattern": _Pattern},
+            keywords={"pattern": PythonPattern},
         )
     except (ValueError, TypeError, jsonschema_rs.ValidationError):
         return None

@@ -332,6 +332,13 @@ class Bench:
         ]
         lines += [g.row() for g in self.goals]
         lines += [""] + [f"- note: {n}" for n in dict.fromkeys(self.notes)]
+        load = os.getloadavg()[0]
+        lines += [
+            "",
+            f"Figures of {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}, Python "
+            f"{platform.python_version()}, {os.cpu_count()} CPUs, load average {load:.1f} at "
+            f"the end; {self.args.warmup} warm-up + {self.args.runs} runs of each command.",
+        ]
         return "\n".join(lines).rstrip() + "\n"
 
     def save(self) -> Path:

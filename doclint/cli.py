@@ -287,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 2
+    except BrokenPipeError:  # the reader went away (`doclint check | head`): nothing to say
+        return 1
     except Exception as exc:  # never a traceback for a user (SPEC §5.3: exit code 2)
         click.echo(f"doclint: internal error: {type(exc).__name__}: {exc}", err=True)
         return 2

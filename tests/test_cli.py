@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, write_tree
 from tests.test_engine import broken_service
 from tests.test_template import minimal_service
@@ -166,6 +168,19 @@ def test_a_reader_that_goes_away_gets_no_traceback() -> None:
     error = process.stderr.read().decode()
     assert process.wait() in (1, 2)
     assert "Traceback" not in error
+
+
+def test_a_report_cut_off_by_its_reader_is_exit_1_without_a_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from doclint import cli
+
+    def gone(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(cli.click, "echo", gone)
+    assert cli.main(["rules"]) == 1
+    assert capsys.readouterr().err == ""
 
 
 def test_internal_errors_are_one_line(tmp_path: Path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]

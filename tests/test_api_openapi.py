@@ -13,6 +13,8 @@ import pytest
 from doclint.config import Config
 from doclint.project import Project
 from doclint.sources import openapi as oas
+from doclint.sources.openapi_model import OpenApiModel, normalise_type
+from doclint.sources.openapi_refs import resolve_schema
 from doclint.sources.openapi_validation import (
     fast_errors,
     reference_errors,
@@ -37,7 +39,7 @@ def project_for(spec: Path, root: Path | None = None) -> Project:
     return Project(base, config, base)
 
 
-def load(spec: Path, root: Path | None = None) -> tuple[oas.OpenApiModel | None, Project]:
+def load(spec: Path, root: Path | None = None) -> tuple[OpenApiModel | None, Project]:
     project = project_for(spec, root)
     return oas.openapi(project), project
 
@@ -102,11 +104,11 @@ def test_sample_declares_every_error_code_on_its_status() -> None:
 def test_resolve_schema_by_name_and_ref() -> None:
     model, _ = load(SAMPLE / "openapi.yaml", SAMPLE)
     assert model is not None
-    session = oas.resolve_schema(model, "Session")
+    session = resolve_schema(model, "Session")
     assert session is not None and "status" in session["properties"]
-    assert oas.resolve_schema(model, "#/components/schemas/Budget") is not None
-    assert oas.resolve_schema(model, "Nope") is None
-    assert oas.resolve_schema(model, "#/components/nope/X") is None
+    assert resolve_schema(model, "#/components/schemas/Budget") is not None
+    assert resolve_schema(model, "Nope") is None
+    assert resolve_schema(model, "#/components/nope/X") is None
 
 
 @pytest.mark.parametrize(
@@ -126,7 +128,7 @@ def test_resolve_schema_by_name_and_ref() -> None:
     ],
 )
 def test_normalise_type(written: str, canonical: str) -> None:
-    assert oas.normalise_type(written) == canonical
+    assert normalise_type(written) == canonical
 
 
 # -- formats and versions ---------------------------------------------------------------------

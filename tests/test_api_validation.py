@@ -10,6 +10,8 @@ import pytest
 from doclint.config import Config
 from doclint.project import Project
 from doclint.sources import openapi as oas
+from doclint.sources.openapi_lines import Lines
+from doclint.sources.openapi_model import OpenApiModel
 from doclint.sources.openapi_validation import (
     fast_errors,
     jsonable,
@@ -63,7 +65,7 @@ components:
 """
 
 
-def load(root: Path, text: str) -> tuple[oas.OpenApiModel | None, Project]:
+def load(root: Path, text: str) -> tuple[OpenApiModel | None, Project]:
     (root / "openapi.yaml").write_text(text, encoding="utf-8")
     project = Project(root, replace(Config(root=root), openapi="openapi.yaml"), root)
     return oas.openapi(project), project
@@ -113,7 +115,7 @@ def test_json_lines_follow_keys_and_items(tmp_path: Path) -> None:
     assert model.operations[0].parameters[0].location.line == 8
     assert model.operations[0].responses[0].location.line == 10
     assert [(p.rule, p.finding.location.line) for p in project.problems] == [("DL910", 8)]
-    lines = oas.Lines(model.document)
+    lines = Lines(model.document)
     assert lines.line_of(("paths", "/v1/a", "nope")) == 5
     assert lines.line_of(("openapi", "deeper")) == 2
 

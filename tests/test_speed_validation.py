@@ -14,6 +14,7 @@ import pytest
 from doclint.config import Config
 from doclint.project import Project
 from doclint.sources import openapi as oas
+from doclint.sources.openapi_model import Example, OpenApiModel
 from doclint.sources.openapi_values import (
     _inline,
     example_errors,
@@ -39,20 +40,20 @@ def specs() -> list[tuple[Path, Path]]:
     return cases
 
 
-def load(spec: Path, root: Path) -> tuple[oas.OpenApiModel | None, Project]:
+def load(spec: Path, root: Path) -> tuple[OpenApiModel | None, Project]:
     config = replace(Config(root=root), openapi=spec.relative_to(root).as_posix())
     project = Project(root, config, root)
     return oas.openapi(project), project
 
 
-def reference(model: oas.OpenApiModel, example: oas.Example) -> list[tuple[str, tuple[Any, ...]]]:
+def reference(model: OpenApiModel, example: Example) -> list[tuple[str, tuple[Any, ...]]]:
     assert model.resolver is not None
     v31 = model.openapi_version.startswith("3.1")
     validator = value_validator(model.resolver, example.schema, v31)
     return [(e.message, tuple(e.absolute_path)) for e in validator.iter_errors(example.value)]
 
 
-def reference_example_errors(model: oas.OpenApiModel) -> list[tuple[int, str]]:
+def reference_example_errors(model: OpenApiModel) -> list[tuple[int, str]]:
     """DL218's messages as openapi-schema-validator alone gives them."""
     found = []
     for example in model.examples:

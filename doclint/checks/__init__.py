@@ -3,7 +3,9 @@
 from doclint import suppress
 from doclint.checks import (
     api,
+    api_fields,
     data,
+    data_rls,
     errors,
     events,
     inputs,
@@ -15,7 +17,9 @@ from doclint.checks import (
 
 __all__ = [
     "api",
+    "api_fields",
     "data",
+    "data_rls",
     "errors",
     "events",
     "inputs",

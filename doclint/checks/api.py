@@ -10,15 +10,16 @@ from functools import partial
 from doclint.diagnostics import Finding, Location, Related, Severity
 from doclint.project import Project
 from doclint.registry import input_rule, rule
-from doclint.sources import openapi as oas
 from doclint.sources.api_docs import DOC, ApiDoc, Details, DocItem, DocOperation, api_doc, details
 from doclint.sources.markdown import Document
-from doclint.text import ident
+from doclint.sources.openapi import INVALID, NOT_OPENAPI, openapi
+from doclint.sources.openapi_model import OpenApiModel, Operation, Response
+from doclint.sources.openapi_refs import FORBIDDEN_REF, UNRESOLVED_REF
 
 NEEDS = ("openapi", "docs")
 
 input_rule(
-    oas.INVALID,
+    INVALID,
     "openapi-invalid",
     Severity.ERROR,
     ("openapi",),
@@ -31,7 +32,7 @@ input_rule(
     """,
 )
 input_rule(
-    oas.NOT_OPENAPI,
+    NOT_OPENAPI,
     "openapi-not-openapi",
     Severity.ERROR,
     ("openapi",),
@@ -43,7 +44,7 @@ input_rule(
     """,
 )
 input_rule(
-    oas.UNRESOLVED_REF,
+    UNRESOLVED_REF,
     "openapi-ref-unresolved",
     Severity.ERROR,
     ("openapi",),
@@ -55,7 +56,7 @@ input_rule(
     """,
 )
 input_rule(
-    oas.FORBIDDEN_REF,
+    FORBIDDEN_REF,
     "openapi-ref-forbidden",
     Severity.ERROR,
     ("openapi",),
@@ -78,9 +79,9 @@ class Match:
     """Spec operations paired with their documentation, and what is on one side only."""
 
     doc: ApiDoc
-    model: oas.OpenApiModel
-    pairs: list[tuple[oas.Operation, DocOperation]] = field(default_factory=list)
-    undocumented: list[oas.Operation] = field(default_factory=list)
+    model: OpenApiModel
+    pairs: list[tuple[Operation, DocOperation]] = field(default_factory=list)
+    undocumented: list[Operation] = field(default_factory=list)
     unknown: list[DocOperation] = field(default_factory=list)
 
 
@@ -88,13 +89,13 @@ def match(project: Project) -> Match | None:
     """Operations of the spec and of API_CONTRACTS.md, matched by method and path shape."""
 
     def load() -> Match | None:
-        model = oas.openapi(project)
+        model = openapi(project)
         doc = api_doc(project)
         if model is None or doc is None:
             return None
         result = Match(doc, model)
         spec_ops = [op for op in model.operations if _in_scope(project, op.path)]
-        by_key: dict[tuple[str, str], oas.Operation] = {}
+        by_key: dict[tuple[str, str], Operation] = {}
         for op in spec_ops:
             by_key.setdefault((op.method, op.shape), op)
         paired: set[int] = set()
@@ -113,7 +114,7 @@ def match(project: Project) -> Match | None:
     return project.cached("api-match", load)
 
 
-def _related(location: Location, message: str) -> tuple[Related, ...]:
+def related_to(location: Location, message: str) -> tuple[Related, ...]:
     return (Related.at(location, message),)
 
 
@@ -144,7 +145,7 @@ def operation_undocumented(project: Project) -> Iterator[Finding]:
             f"{op.key} is not documented; add a '### {op.key}' section to {DOC} with its "
             "parameters, request body and responses",
             op.key,
-            _related(op.location, "the spec defines the operation here"),
+            related_to(op.location, "the spec defines the operation here"),
         )
 
 
@@ -172,18 +173,18 @@ def operation_unknown(project: Project) -> Iterator[Finding]:
 
 
 def _did_you_mean(
-    documented: DocOperation, spec_ops: list[oas.Operation]
+    documented: DocOperation, spec_ops: list[Operation]
 ) -> tuple[str, tuple[Related, ...]]:
     same_path = [op for op in spec_ops if op.shape == documented.shape]
     if same_path:
         methods = ", ".join(op.key for op in same_path)
         best = same_path[0]
-        return f"; did you mean {methods}?", _related(best.location, "similar operation")
+        return f"; did you mean {methods}?", related_to(best.location, "similar operation")
     keys = {op.key: op for op in spec_ops}
     close = difflib.get_close_matches(f"{documented.method} {documented.path}", keys, 1, 0.6)
     if close:
         best = keys[close[0]]
-        return f"; did you mean {best.key}?", _related(best.location, "similar operation")
+        return f"; did you mean {best.key}?", related_to(best.location, "similar operation")
     return "; remove it or add the operation to the spec", ()
 
 
@@ -206,7 +207,7 @@ def path_parameter_name(project: Project) -> Iterator[Finding]:
                 f"{documented.method} {documented.path} names its path parameters differently "
                 f"from the spec; write it as {op.path}",
                 op.key,
-                _related(op.location, f"the spec's path is {op.path}"),
+                related_to(op.location, f"the spec's path is {op.path}"),
             )
 
 
@@ -228,11 +229,11 @@ def deprecated_unmarked(project: Project) -> Iterator[Finding]:
                 f"{op.key} is deprecated in the spec; mark it deprecated in its "
                 f"{'heading' if documented.section else 'row'}",
                 op.key,
-                _related(op.location, "the spec marks the operation deprecated"),
+                related_to(op.location, "the spec marks the operation deprecated"),
             )
 
 
-def _with_details(project: Project) -> Iterator[tuple[oas.Operation, DocOperation, Details]]:
+def with_details(project: Project) -> Iterator[tuple[Operation, DocOperation, Details]]:
     result = match(project)
     if result is None:
         return
@@ -244,247 +245,13 @@ def _with_details(project: Project) -> Iterator[tuple[oas.Operation, DocOperatio
             yield op, documented, project.cached(key, partial(details, document, section))
 
 
-def _where(found: Details, end: int) -> Location:
+def table_end(found: Details, end: int) -> Location:
     return Location(found.anchor.path, end) if end else found.anchor
 
 
-def _renames(op: oas.Operation, documented: DocOperation) -> dict[str, str]:
-    """Documented path-parameter names mapped to the spec's, by position."""
-    return dict(zip(oas.path_params(documented.path), oas.path_params(op.path), strict=False))
-
-
-def _parameter_pairs(
-    op: oas.Operation, documented: DocOperation, found: Details
-) -> tuple[list[tuple[oas.Parameter, DocItem]], list[oas.Parameter], list[DocItem]]:
-    renames = _renames(op, documented)
-    spec = {(p.name, p.where): p for p in op.parameters}
-    spec_by_name = {p.name: p for p in op.parameters}
-    pairs, extra = [], []
-    used: set[tuple[str, str]] = set()
-    for item in found.parameters or []:
-        name = renames.get(item.name, item.name) if item.where == "path" else item.name
-        candidate = spec.get((name, item.where)) or spec_by_name.get(name)
-        if candidate is None or (candidate.name, candidate.where) in used:
-            extra.append(item)
-        else:
-            used.add((candidate.name, candidate.where))
-            pairs.append((candidate, item))
-    missing = [p for p in op.parameters if (p.name, p.where) not in used]
-    return pairs, missing, extra
-
-
-@rule("DL204", "api-parameter-missing", Severity.ERROR, needs=NEEDS)
-def parameter_missing(project: Project) -> Iterator[Finding]:
-    """A parameter of a spec operation is missing from the operation's parameters table.
-
-    Why: callers cannot know about a query, header or path parameter the docs leave out.
-    Bad: the spec has a `limit` query parameter; the table lists only `cursor`.
-    Fix: add a row (Name, In, Type, Required) for the parameter.
-    """
-    for op, documented, found in _with_details(project):
-        if found.parameters is None and not op.parameters:
-            continue
-        _, missing, _ = _parameter_pairs(op, documented, found)
-        for parameter in missing:
-            yield Finding(
-                _where(found, found.parameters_end),
-                f"{op.key}: {parameter.where} parameter `{parameter.name}` is not documented; "
-                f"add a row `{parameter.name} | {parameter.where} | {parameter.type.display} | "
-                f"{'yes' if parameter.required else 'no'}` to its parameters table",
-                f"{op.key} {parameter.where}:{parameter.name}",
-                _related(parameter.location, "the spec declares the parameter here"),
-            )
-
-
-@rule("DL205", "api-parameter-extra", Severity.ERROR, needs=NEEDS)
-def parameter_extra(project: Project) -> Iterator[Finding]:
-    """A documented parameter does not exist in the spec operation.
-
-    Why: callers send a parameter the service ignores or rejects.
-    Bad: a `page` row when the spec paginates with `cursor`.
-    Fix: remove the row, or correct its name to the spec's.
-    """
-    for op, documented, found in _with_details(project):
-        _, _, extra = _parameter_pairs(op, documented, found)
-        for item in extra:
-            yield Finding(
-                Location(found.anchor.path, item.line),
-                f"{op.key}: documented parameter `{item.name}` is not in the spec; remove the "
-                "row or correct the name",
-                f"{op.key} {item.where}:{item.name}",
-                _related(op.location, "the spec's operation"),
-            )
-
-
-@rule("DL206", "api-parameter-in-mismatch", Severity.ERROR, needs=NEEDS)
-def parameter_in(project: Project) -> Iterator[Finding]:
-    """A documented parameter's `In` (path, query, header, cookie) differs from the spec.
-
-    Why: callers put the value where the service does not read it.
-    Bad: `X-Tenant-Id | query` when the spec says `in: header`.
-    Fix: write the spec's location in the In column.
-    """
-    for op, documented, found in _with_details(project):
-        pairs, _, _ = _parameter_pairs(op, documented, found)
-        for parameter, item in pairs:
-            if item.where and item.where != parameter.where:
-                yield Finding(
-                    Location(found.anchor.path, item.line),
-                    f"{op.key}: parameter `{parameter.name}` is in {parameter.where} in the "
-                    f"spec, not {item.where}; write `{parameter.where}`",
-                    f"{op.key} {parameter.where}:{parameter.name}",
-                    _related(parameter.location, "the spec declares the parameter here"),
-                )
-
-
-@rule("DL207", "api-parameter-required-mismatch", Severity.ERROR, needs=NEEDS)
-def parameter_required(project: Project) -> Iterator[Finding]:
-    """A documented parameter's Required flag differs from the spec.
-
-    Why: callers omit a parameter the service requires, or always send an optional one.
-    Bad: `limit | query | integer | no` when the spec says `required: true`.
-    Fix: write the spec's flag in the Required column.
-    """
-    for op, documented, found in _with_details(project):
-        pairs, _, _ = _parameter_pairs(op, documented, found)
-        for parameter, item in pairs:
-            if item.required is not None and item.required != parameter.required:
-                yield Finding(
-                    Location(found.anchor.path, item.line),
-                    f"{op.key}: parameter `{parameter.name}` is "
-                    f"{'required' if parameter.required else 'optional'} in the spec; write "
-                    f"`{'yes' if parameter.required else 'no'}` in its Required column",
-                    f"{op.key} {parameter.where}:{parameter.name}",
-                    _related(parameter.location, "the spec declares the parameter here"),
-                )
-
-
-@rule("DL208", "api-parameter-type-mismatch", Severity.ERROR, needs=NEEDS)
-def parameter_type(project: Project) -> Iterator[Finding]:
-    """A documented parameter's type differs from the spec's schema type.
-
-    Why: callers send a value of the wrong type. Types compare normalised: `string(uuid)`,
-    `uuid` and `string <uuid>` are one type; `integer[]` is `array<integer>`.
-    Bad: `limit | query | string` when the spec says `type: integer`.
-    Fix: write the spec's type.
-    """
-    for op, documented, found in _with_details(project):
-        pairs, _, _ = _parameter_pairs(op, documented, found)
-        for parameter, item in pairs:
-            if item.type.strip() and not parameter.type.matches(item.type):
-                yield Finding(
-                    Location(found.anchor.path, item.line),
-                    f"{op.key}: parameter `{parameter.name}` is {parameter.type.display} in the "
-                    f"spec, not {ident(item.type)}; write `{parameter.type.display}`",
-                    f"{op.key} {parameter.where}:{parameter.name}",
-                    _related(parameter.location, "the spec declares the parameter here"),
-                )
-
-
-def _field_pairs(
-    op: oas.Operation, found: Details
-) -> tuple[list[tuple[oas.RequestField, DocItem]], list[oas.RequestField], list[DocItem]]:
-    spec = {f.name: f for f in op.request_fields}
-    pairs, extra = [], []
-    used: set[str] = set()
-    for item in found.fields or []:
-        candidate = spec.get(item.name)
-        if candidate is None or item.name in used:
-            extra.append(item)
-        else:
-            used.add(item.name)
-            pairs.append((candidate, item))
-    return pairs, [f for f in op.request_fields if f.name not in used], extra
-
-
-@rule("DL209", "api-request-field-missing", Severity.ERROR, needs=NEEDS)
-def field_missing(project: Project) -> Iterator[Finding]:
-    """A request-body field of the spec is missing from the operation's request table.
-
-    Why: callers do not send a field the service needs, or never learn of an optional one.
-    Bad: the spec's `CreateSessionRequest` has `model`; the Request table lacks it.
-    Fix: add a row (Field, Type, Required) under the operation's "Request" heading; nested
-    fields use dotted names (`limits.max_tokens`).
-    """
-    for op, _, found in _with_details(project):
-        _, missing, _ = _field_pairs(op, found)
-        for spec_field in missing:
-            yield Finding(
-                _where(found, found.fields_end),
-                f"{op.key}: request field `{spec_field.name}` is not documented; add a row "
-                f"`{spec_field.name} | {spec_field.type.display} | "
-                f"{'yes' if spec_field.required else 'no'}` to its Request table",
-                f"{op.key} body:{spec_field.name}",
-                _related(spec_field.location, "the spec declares the field here"),
-            )
-
-
-@rule("DL210", "api-request-field-extra", Severity.ERROR, needs=NEEDS)
-def field_extra(project: Project) -> Iterator[Finding]:
-    """A documented request-body field does not exist in the spec's request schema.
-
-    Why: callers send a field the service ignores or rejects.
-    Bad: a `temperature` row when the schema has no such property.
-    Fix: remove the row, or correct the name to the spec's.
-    """
-    for op, _, found in _with_details(project):
-        _, _, extra = _field_pairs(op, found)
-        for item in extra:
-            yield Finding(
-                Location(found.anchor.path, item.line),
-                f"{op.key}: documented request field `{item.name}` is not in the spec's "
-                "request body; remove the row or correct the name",
-                f"{op.key} body:{item.name}",
-                _related(op.location, "the spec's operation"),
-            )
-
-
-@rule("DL211", "api-request-field-required-mismatch", Severity.ERROR, needs=NEEDS)
-def field_required(project: Project) -> Iterator[Finding]:
-    """A documented request-body field's Required flag differs from the spec's `required`.
-
-    Why: callers omit a required field and get a 400, or always send an optional one.
-    Bad: `prompt_id | string | no` when the schema lists `prompt_id` in `required`.
-    Fix: write the spec's flag in the Required column.
-    """
-    for op, _, found in _with_details(project):
-        pairs, _, _ = _field_pairs(op, found)
-        for spec_field, item in pairs:
-            if item.required is not None and item.required != spec_field.required:
-                yield Finding(
-                    Location(found.anchor.path, item.line),
-                    f"{op.key}: request field `{spec_field.name}` is "
-                    f"{'required' if spec_field.required else 'optional'} in the spec; write "
-                    f"`{'yes' if spec_field.required else 'no'}` in its Required column",
-                    f"{op.key} body:{spec_field.name}",
-                    _related(spec_field.location, "the spec declares the field here"),
-                )
-
-
-@rule("DL212", "api-request-field-type-mismatch", Severity.ERROR, needs=NEEDS)
-def field_type(project: Project) -> Iterator[Finding]:
-    """A documented request-body field's type differs from the spec's schema type.
-
-    Why: callers send a value of the wrong type. Types compare normalised (see DL208).
-    Bad: `max_tokens | string` when the schema says `type: integer`.
-    Fix: write the spec's type.
-    """
-    for op, _, found in _with_details(project):
-        pairs, _, _ = _field_pairs(op, found)
-        for spec_field, item in pairs:
-            if item.type.strip() and not spec_field.type.matches(item.type):
-                yield Finding(
-                    Location(found.anchor.path, item.line),
-                    f"{op.key}: request field `{spec_field.name}` is {spec_field.type.display} "
-                    f"in the spec, not {ident(item.type)}; write `{spec_field.type.display}`",
-                    f"{op.key} body:{spec_field.name}",
-                    _related(spec_field.location, "the spec declares the field here"),
-                )
-
-
 def _response_pairs(
-    op: oas.Operation, found: Details
-) -> tuple[list[tuple[oas.Response, DocItem]], list[oas.Response], list[DocItem]]:
+    op: Operation, found: Details
+) -> tuple[list[tuple[Response, DocItem]], list[Response], list[DocItem]]:
     spec = {r.status.upper(): r for r in op.responses}
     pairs, extra = [], []
     used: set[str] = set()
@@ -506,17 +273,17 @@ def response_missing(project: Project) -> Iterator[Finding]:
     Bad: the spec has a 409 response; the Status table lists 200 and 404.
     Fix: add a row for the status, with its error codes.
     """
-    for op, _, found in _with_details(project):
+    for op, _, found in with_details(project):
         _, missing, _ = _response_pairs(op, found)
         for response in missing:
             codes = ", ".join(response.error_codes)
             also = f" with the error codes {codes}" if codes else ""
             yield Finding(
-                _where(found, found.responses_end),
+                table_end(found, found.responses_end),
                 f"{op.key}: response {response.status} is not documented; add a row for it to "
                 f"its responses table{also}",
                 f"{op.key} {response.status}",
-                _related(response.location, "the spec declares the response here"),
+                related_to(response.location, "the spec declares the response here"),
             )
 
 
@@ -528,7 +295,7 @@ def response_extra(project: Project) -> Iterator[Finding]:
     Bad: a `410` row when the spec declares 200, 404 and 409.
     Fix: remove the row, or add the response to the spec.
     """
-    for op, _, found in _with_details(project):
+    for op, _, found in with_details(project):
         _, _, extra = _response_pairs(op, found)
         for item in extra:
             yield Finding(
@@ -536,7 +303,7 @@ def response_extra(project: Project) -> Iterator[Finding]:
                 f"{op.key}: documented response {item.name} is not in the spec; remove the "
                 "row or add the response to the spec",
                 f"{op.key} {item.name}",
-                _related(op.location, "the spec's operation"),
+                related_to(op.location, "the spec's operation"),
             )
 
 
@@ -550,7 +317,7 @@ def error_code_missing(project: Project) -> Iterator[Finding]:
     Bad: the 404 response declares `AI_SESSION_NOT_FOUND`; its row's Error codes cell is empty.
     Fix: list the code in the row's Error codes column (comma-separated).
     """
-    for op, _, found in _with_details(project):
+    for op, _, found in with_details(project):
         pairs, _, _ = _response_pairs(op, found)
         for response, item in pairs:
             if item.codes is None:
@@ -564,7 +331,7 @@ def error_code_missing(project: Project) -> Iterator[Finding]:
                         f"{op.key}: response {response.status} declares error code {code}; "
                         "add it to the row's Error codes",
                         code,
-                        _related(where, f"the spec declares {code} here"),
+                        related_to(where, f"the spec declares {code} here"),
                     )
 
 
@@ -577,7 +344,7 @@ def error_code_extra(project: Project) -> Iterator[Finding]:
     Fix: remove the code from the row, or declare it on the response in the spec
     (`x-error-codes`).
     """
-    for op, _, found in _with_details(project):
+    for op, _, found in with_details(project):
         pairs, _, _ = _response_pairs(op, found)
         for response, item in pairs:
             for code in item.codes or ():
@@ -587,7 +354,7 @@ def error_code_extra(project: Project) -> Iterator[Finding]:
                         f"{op.key}: response {response.status} does not declare error code "
                         f"{code} in the spec; remove it from the row or declare it",
                         code,
-                        _related(response.location, "the spec's response"),
+                        related_to(response.location, "the spec's response"),
                     )
 
 
@@ -599,7 +366,7 @@ def example_invalid(project: Project) -> Iterator[Finding]:
     Bad: `example: {max_tokens: "many"}` for a schema where `max_tokens` is an integer.
     Fix: correct the example (or the schema) at the line shown.
     """
-    model = oas.openapi(project)
+    model = openapi(project)
     if model is None:
         return
     from doclint.sources.openapi_values import example_errors
@@ -609,5 +376,5 @@ def example_invalid(project: Project) -> Iterator[Finding]:
             example.location,
             f"example of {example.label} does not match its schema: {message}",
             example.label,
-            _related(example.schema.location, "the schema it should match"),
+            related_to(example.schema.location, "the schema it should match"),
         )

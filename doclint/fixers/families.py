@@ -46,9 +46,9 @@ def _policy_facts(policy: Policy) -> fix.PolicyFacts:
 
 
 def data_table(project: Project, diagnostic: Diagnostic) -> Fix | None:
-    from doclint.checks.data import _pairing
+    from doclint.sources.data_docs import data_pairing
 
-    pairing = _pairing(project)
+    pairing = data_pairing(project)
     if pairing is None:
         return None
     for table in pairing.undocumented:
@@ -64,15 +64,15 @@ def data_table(project: Project, diagnostic: Diagnostic) -> Fix | None:
 
 
 def data_column(project: Project, diagnostic: Diagnostic) -> Fix | None:
-    from doclint.checks.data import _is_columns_table, _pairs
+    from doclint.sources.data_docs import is_columns_table, paired_tables
 
-    for pairing, doc, table in _pairs(project):
+    for pairing, doc, table in paired_tables(project):
         for column in table.columns.values():
             if f"{table.name}.{column.name}" != diagnostic.subject:
                 continue
             document = pairing.document
             tables = [
-                t for t in document.within(doc.section, document.tables) if _is_columns_table(t)
+                t for t in document.within(doc.section, document.tables) if is_columns_table(t)
             ]
             if not tables:
                 return None
@@ -82,9 +82,9 @@ def data_column(project: Project, diagnostic: Diagnostic) -> Fix | None:
 
 
 def data_policy(project: Project, diagnostic: Diagnostic) -> Fix | None:
-    from doclint.checks.data import _pairs
+    from doclint.sources.data_docs import paired_tables
 
-    for pairing, doc, table in _pairs(project):
+    for pairing, doc, table in paired_tables(project):
         for policy in table.policies.values():
             if f"policy {table.name}.{policy.name}" == diagnostic.subject:
                 return fix.policy_stub(

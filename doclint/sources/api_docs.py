@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from doclint.diagnostics import Location
-from doclint.sources import openapi as oas
 from doclint.sources.markdown import Document, Row, Section, Table
+from doclint.sources.openapi_model import shape_of
 from doclint.text import heading_key, ident, yes_no
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class DocOperation:
 
     @property
     def shape(self) -> str:
-        return oas.shape_of(self.path)
+        return shape_of(self.path)
 
     @property
     def deprecated(self) -> bool:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from doclint.diagnostics import Finding, Location
 from doclint.sources.format_checks import is_regex
-from doclint.sources.openapi import METHODS, Node, Resolver
+from doclint.sources.openapi_model import METHODS, Node
+from doclint.sources.openapi_refs import Resolver
 from doclint.sources.openapi_values import _inline, plain_errors, value_validator
 
 if TYPE_CHECKING:

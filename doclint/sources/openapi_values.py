@@ -20,7 +20,8 @@ from doclint.sources.format_checks import (
     is_regex,
     is_uuid,
 )
-from doclint.sources.openapi import Example, Node, OpenApiModel, Resolver
+from doclint.sources.openapi_model import Example, Node, OpenApiModel
+from doclint.sources.openapi_refs import Resolver
 
 if TYPE_CHECKING:
     from doclint.project import Project

@@ -71,10 +71,11 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
 
 
 def edit(path: Path, old: str, new: str) -> None:
-    """Replace the first ``old`` in the file at ``path`` with ``new`` (``old`` must be there)."""
+    """Replace ``old`` in the file at ``path`` with ``new``; ``old`` must occur exactly once,
+    so that an edit cannot land somewhere other than the test means."""
     text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -10,25 +10,11 @@ from pathlib import Path
 import pytest
 
 from doclint.diagnostics import Diagnostic
-from tests.conftest import SAMPLE, SAMPLE_ERROR_CODES, check
+from tests.conftest import SAMPLE, SAMPLE_ERROR_CODES, check, edit, line_of
 
 # Readiness rules (DL7xx) restate other findings by design ("claims yes, but FAILURE_MODES.md
 # has 1 error"), so they are left out when counting what an edit adds.
 NOT_DERIVED = ("DL7",)
-
-
-def line_of(path: Path, needle: str) -> int:
-    """1-based line of the first line of ``path`` containing ``needle``."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def new_findings(root: Path, change, ignore: tuple[str, ...] = NOT_DERIVED) -> list[Diagnostic]:  # type: ignore[no-untyped-def]

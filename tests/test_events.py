@@ -11,25 +11,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, check, summary
+from tests.conftest import FIXTURES, check, edit, line_of, summary
 
 SELECT = ["DL5", "DL92"]
 EVENT_DOC = "docs/EVENT_SCHEMAS.md"
 SYNC_DOC = "docs/SYNC_CONTRACT.md"
-
-
-def line_of(path: Path, needle: str) -> int:
-    """1-based line of the first line of ``path`` containing ``needle``."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def edit_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:

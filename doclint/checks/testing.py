@@ -264,12 +264,10 @@ _DOC_VERSION = re.compile(r"(?<![\w.])V(?P<version>\d+(?:[._]\d+)*)(?![\d])")
 
 
 def version_key(text: str) -> tuple[int, ...]:
-    """Flyway's order for a version: numeric per dotted part (``_`` reads as ``.``), trailing
-    zero parts ignored, so 1.9 < 1.10 and 1.0 == 1."""
-    parts = [int(p) for p in re.split(r"[._]", text)]
-    while len(parts) > 1 and parts[-1] == 0:
-        parts.pop()
-    return tuple(parts)
+    """Flyway's order for a version written in a doc (``_`` reads as ``.``)."""
+    from doclint.sources.flyway import version_order
+
+    return version_order(tuple(int(p) for p in re.split(r"[._]", text)))
 
 
 def newest_migration(project: Project) -> tuple[str, Path] | None:

@@ -51,11 +51,12 @@ class SchemaModel:
         versioned = [m for m in self.migrations if m.version is not None]
         if not versioned:
             return None
-        return max(versioned, key=lambda m: _padded(m.version or ())).version_text
+        return max(versioned, key=lambda m: version_order(m.version or ())).version_text
 
 
-def _padded(version: tuple[int, ...]) -> tuple[int, ...]:
-    """Flyway compares versions ignoring trailing zero parts (1.0 equals 1)."""
+def version_order(version: tuple[int, ...]) -> tuple[int, ...]:
+    """A version as Flyway compares it: numeric per part, trailing zero parts ignored (1.9 <
+    1.10, 1.0 equals 1)."""
     parts = list(version)
     while len(parts) > 1 and parts[-1] == 0:
         parts.pop()
@@ -124,10 +125,10 @@ def discover(project: Project, folder: Path) -> list[Migration]:
         prefix, version, version_text, description = kind
         migration = Migration(path, shown, version, version_text, description)
         (repeatable if prefix == "R" else versioned).append(migration)
-    versioned.sort(key=lambda m: (_padded(m.version or ()), len(m.version or ()), m.display))
+    versioned.sort(key=lambda m: (version_order(m.version or ()), len(m.version or ()), m.display))
     kept: list[Migration] = []
     for migration in versioned:
-        if kept and _padded(kept[-1].version or ()) == _padded(migration.version or ()):
+        if kept and version_order(kept[-1].version or ()) == version_order(migration.version or ()):
             first = kept[-1]
             project.add_problem(
                 Problem(
